@@ -1,0 +1,24 @@
+namespace Akua.Application.Common.Abstractions;
+
+/// <summary>A newly generated bearer secret: the value to hand out once, and the hash to store.</summary>
+public readonly record struct NewSecret(string Value, byte[] Hash)
+{
+    // Keep the secret out of logs and debugger displays by accident.
+    public override string ToString() => "NewSecret { *** }";
+}
+
+/// <summary>
+/// The one component that generates and hashes bearer secrets (ADR-0004). Nothing else touches raw secrets.
+/// </summary>
+public interface ISecrets
+{
+    NewSecret NewSessionToken();
+
+    NewSecret NewApiToken();
+
+    NewSecret NewDeviceCode();
+
+    string NewUserCode();
+
+    byte[] Hash(string secret);
+}

@@ -1,0 +1,22 @@
+using Mediator;
+using Microsoft.Extensions.Logging;
+
+namespace Akua.Application.Common.Behaviors;
+
+/// <summary>
+/// Opens a log scope naming the request. Only the name: request payloads carry passwords and tokens.
+/// </summary>
+internal sealed class LoggingScopeBehavior<TMessage, TResponse>(ILogger<LoggingScopeBehavior<TMessage, TResponse>> logger)
+    : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : notnull, IMessage
+{
+    private static readonly string RequestName = typeof(TMessage).Name;
+
+    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        using (logger.BeginScope(new Dictionary<string, object> { ["UseCase"] = RequestName }))
+        {
+            return await next(message, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using Akua.Application.Common.Abstractions;
+using Mediator;
+
+namespace Akua.Application.Common.Behaviors;
+
+/// <summary>A command's changes are saved once, after its handler, in one transaction; queries save nothing.</summary>
+internal sealed class UnitOfWorkBehavior<TMessage, TResponse>(IApplicationDbContext db)
+    : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : notnull, IMessage
+{
+    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        var response = await next(message, cancellationToken);
+        if (message is IBaseCommand)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return response;
+    }
+}

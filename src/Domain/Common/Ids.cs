@@ -1,0 +1,51 @@
+namespace Akua.Domain.Common;
+
+// One line of boilerplate per id type keeps the ids impossible to mix up.
+public readonly record struct UserId(Guid Value) : IEntityId<UserId>
+{
+    public static string Prefix => "usr_";
+    public static UserId From(Guid value) => new(value);
+    public override string ToString() => EntityId.Format(this);
+}
+
+public readonly record struct WorkspaceId(Guid Value) : IEntityId<WorkspaceId>
+{
+    public static string Prefix => "ws_";
+    public static WorkspaceId From(Guid value) => new(value);
+    public override string ToString() => EntityId.Format(this);
+}
+
+public readonly record struct MembershipId(Guid Value) : IEntityId<MembershipId>
+{
+    public static string Prefix => "wsm_";
+    public static MembershipId From(Guid value) => new(value);
+    public override string ToString() => EntityId.Format(this);
+}
+
+public readonly record struct ApiTokenId(Guid Value) : IEntityId<ApiTokenId>
+{
+    public static string Prefix => "tok_";
+    public static ApiTokenId From(Guid value) => new(value);
+    public override string ToString() => EntityId.Format(this);
+}
+
+public readonly record struct SessionId(Guid Value) : IEntityId<SessionId>
+{
+    public static string Prefix => "ses_";
+    public static SessionId From(Guid value) => new(value);
+    public override string ToString() => EntityId.Format(this);
+}
+
+public readonly record struct DeviceCodeId(Guid Value) : IEntityId<DeviceCodeId>
+{
+    public static string Prefix => "dev_";
+    public static DeviceCodeId From(Guid value) => new(value);
+    public override string ToString() => EntityId.Format(this);
+}
+
+public readonly record struct InstallId(Guid Value) : IEntityId<InstallId>
+{
+    public static string Prefix => "inst_";
+    public static InstallId From(Guid value) => new(value);
+    public override string ToString() => EntityId.Format(this);
+}

@@ -1,0 +1,148 @@
+using System.Text.RegularExpressions;
+using Akua.Domain.Common;
+
+namespace Akua.Domain.Workspaces;
+
+/// <summary>
+/// The aggregate that owns its memberships, so the rule "a workspace always has an owner" is checked in one
+/// place. <see cref="Version"/> is a concurrency token: two concurrent membership changes cannot both commit.
+/// </summary>
+public sealed partial class Workspace
+{
+    public const int MaxNameLength = 100;
+    public const int MaxSlugLength = 40;
+
+    private readonly List<Membership> _memberships = [];
+
+    private Workspace()
+    {
+        Name = Slug = null!;
+    }
+
+    public WorkspaceId Id { get; private set; }
+
+    public string Name { get; private set; }
+
+    public string Slug { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    public int Version { get; private set; }
+
+    public IReadOnlyCollection<Membership> Memberships => _memberships;
+
+    public static bool IsValidSlug(string? slug) => slug is not null && SlugPattern().IsMatch(slug);
+
+    /// <summary>Makes a slug from a name: lowercase letters, digits and single dashes.</summary>
+    public static string SlugFrom(string name)
+    {
+        var slug = NotSlugChars().Replace(name.Trim().ToLowerInvariant(), "-").Trim('-');
+        if (slug.Length > MaxSlugLength)
+        {
+            slug = slug[..MaxSlugLength].TrimEnd('-');
+        }
+
+        return slug.Length == 0 ? "workspace" : slug;
+    }
+
+    public static Workspace Create(string name, string slug, UserId owner, TimeProvider clock)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        RequireSlug(slug);
+        var now = clock.GetUtcNow();
+        var workspace = new Workspace
+        {
+            Id = EntityId.New<WorkspaceId>(clock),
+            Name = name.Trim(),
+            Slug = slug,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        workspace._memberships.Add(Membership.Create(workspace.Id, owner, WorkspaceRole.Owner, now, clock));
+        return workspace;
+    }
+
+    public WorkspaceRole? RoleOf(UserId user) => Find(user)?.Role;
+
+    public void Rename(string name, string? slug, TimeProvider clock)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (slug is not null)
+        {
+            RequireSlug(slug);
+            Slug = slug;
+        }
+
+        Name = name.Trim();
+        UpdatedAt = clock.GetUtcNow();
+    }
+
+    public Membership AddMember(UserId user, WorkspaceRole role, TimeProvider clock)
+    {
+        if (Find(user) is not null)
+        {
+            throw DomainException.Conflict("The user is already a member of this workspace.");
+        }
+
+        var membership = Membership.Create(Id, user, role, clock.GetUtcNow(), clock);
+        _memberships.Add(membership);
+        Touch(clock);
+        return membership;
+    }
+
+    public void ChangeMemberRole(UserId user, WorkspaceRole role, TimeProvider clock)
+    {
+        var membership = Find(user) ?? throw DomainException.NotFound("Member not found.");
+        if (membership.Role == role)
+        {
+            return;
+        }
+
+        if (membership.Role == WorkspaceRole.Owner && OwnerCount() == 1)
+        {
+            throw DomainException.Conflict("The last owner of a workspace cannot be demoted.");
+        }
+
+        membership.ChangeRole(role, clock.GetUtcNow());
+        Touch(clock);
+    }
+
+    public Membership RemoveMember(UserId user, TimeProvider clock)
+    {
+        var membership = Find(user) ?? throw DomainException.NotFound("Member not found.");
+        if (membership.Role == WorkspaceRole.Owner && OwnerCount() == 1)
+        {
+            throw DomainException.Conflict("The last owner of a workspace cannot be removed.");
+        }
+
+        _memberships.Remove(membership);
+        Touch(clock);
+        return membership;
+    }
+
+    private Membership? Find(UserId user) => _memberships.Find(m => m.UserId == user);
+
+    private int OwnerCount() => _memberships.Count(m => m.Role == WorkspaceRole.Owner);
+
+    private void Touch(TimeProvider clock)
+    {
+        UpdatedAt = clock.GetUtcNow();
+        Version++;
+    }
+
+    private static void RequireSlug(string slug)
+    {
+        if (!IsValidSlug(slug))
+        {
+            throw DomainException.Invalid("A slug is 1 to 40 lowercase letters, digits or inner dashes.");
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")]
+    private static partial Regex SlugPattern();
+
+    [GeneratedRegex("[^a-z0-9]+")]
+    private static partial Regex NotSlugChars();
+}

@@ -1,0 +1,47 @@
+using Akua.Application.Common.Abstractions;
+using Akua.Infrastructure.Persistence;
+using Akua.Infrastructure.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Akua.Infrastructure;
+
+public static class DependencyInjection
+{
+    public const string ConnectionStringName = "Akua";
+
+    /// <summary>
+    /// Reads <c>Database:Provider</c> and <c>ConnectionStrings:Akua</c>. With neither set, the server runs on a
+    /// SQLite file in <paramref name="dataFolder"/>.
+    /// </summary>
+    public static DatabaseOptions ReadDatabaseOptions(IConfiguration configuration, string dataFolder)
+    {
+        var providerName = configuration["Database:Provider"];
+        var provider = string.IsNullOrWhiteSpace(providerName) ? DatabaseProvider.Sqlite : DatabaseOptions.ParseProvider(providerName)
+            ?? throw new StartupException($"Unknown Database:Provider '{providerName}'. Use Sqlite, PostgreSQL or SqlServer.");
+        var connectionString = configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            connectionString = provider == DatabaseProvider.Sqlite
+                ? $"Data Source={Path.Combine(dataFolder, "akua.db")}"
+                : throw new StartupException($"Database:Provider is {provider} but ConnectionStrings:{ConnectionStringName} is not set.");
+        }
+
+        return new DatabaseOptions(provider, connectionString);
+    }
+
+    /// <param name="dataFolder">Where the default SQLite file lives.</param>
+    public static IServiceCollection AddInfrastructure(this IServiceCollection services, string dataFolder)
+    {
+        // Read when first needed, so a host (or a test) can change configuration up to the last moment.
+        services.AddSingleton(sp => ReadDatabaseOptions(sp.GetRequiredService<IConfiguration>(), dataFolder));
+        services.AddDbContextPool<AkuaDbContext>((sp, options) => sp.GetRequiredService<DatabaseOptions>().Apply(options));
+        services.AddScoped<IApplicationDbContext>(sp => sp.GetRequiredService<AkuaDbContext>());
+        services.AddScoped<DatabaseStartup>();
+        services.AddSingleton<ISecrets, Secrets>();
+        services.AddSingleton<IPasswordHasher, PasswordHasher>();
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+}

@@ -1,0 +1,76 @@
+using Akua.Application.Common.Abstractions;
+using Akua.Domain.ApiTokens;
+using Akua.Domain.Common;
+using Akua.Domain.DeviceCodes;
+using Akua.Domain.Installs;
+using Akua.Domain.Revocations;
+using Akua.Domain.Sessions;
+using Akua.Domain.Users;
+using Akua.Domain.Workspaces;
+using Microsoft.EntityFrameworkCore;
+
+namespace Akua.Infrastructure.Persistence;
+
+/// <summary>One EF Core model for all three engines; each engine keeps its own migrations (ADR-0005).</summary>
+public sealed class AkuaDbContext(DbContextOptions<AkuaDbContext> options) : DbContext(options), IApplicationDbContext
+{
+    public DbSet<User> Users => Set<User>();
+
+    public DbSet<Workspace> Workspaces => Set<Workspace>();
+
+    public DbSet<Membership> Memberships => Set<Membership>();
+
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    public DbSet<Session> Sessions => Set<Session>();
+
+    public DbSet<DeviceCode> DeviceCodes => Set<DeviceCode>();
+
+    public DbSet<Install> Installs => Set<Install>();
+
+    public DbSet<Revocation> Revocations => Set<Revocation>();
+
+    public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await base.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw DomainException.Conflict("The resource was changed by another request at the same time; try again.");
+        }
+        catch (DbUpdateException e) when (DatabaseErrors.UniqueViolationMessage(e) is { } message)
+        {
+            throw DomainException.Conflict(message);
+        }
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<UserId>().HaveConversion<EntityIdConverter<UserId>>();
+        configurationBuilder.Properties<WorkspaceId>().HaveConversion<EntityIdConverter<WorkspaceId>>();
+        configurationBuilder.Properties<MembershipId>().HaveConversion<EntityIdConverter<MembershipId>>();
+        configurationBuilder.Properties<ApiTokenId>().HaveConversion<EntityIdConverter<ApiTokenId>>();
+        configurationBuilder.Properties<SessionId>().HaveConversion<EntityIdConverter<SessionId>>();
+        configurationBuilder.Properties<DeviceCodeId>().HaveConversion<EntityIdConverter<DeviceCodeId>>();
+        configurationBuilder.Properties<InstallId>().HaveConversion<EntityIdConverter<InstallId>>();
+
+        if (Database.IsSqlite())
+        {
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMillisecondsConverter>();
+        }
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(AkuaDbContext).Assembly);
+
+        // The one filter that is engine-specific SQL: a user code is unique among pending codes only.
+        var status = Database.IsSqlServer() ? "[Status]" : "\"Status\"";
+        modelBuilder.Entity<DeviceCode>()
+            .HasIndex(d => d.UserCode)
+            .IsUnique()
+            .HasFilter($"{status} = '{nameof(DeviceCodeStatus.Pending)}'");
+    }
+}

@@ -1,0 +1,22 @@
+using Akua.Domain.ApiTokens;
+using Akua.Domain.Common;
+using Akua.Domain.Workspaces;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Akua.Infrastructure.Persistence.Configurations;
+
+internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
+{
+    public void Configure(EntityTypeBuilder<ApiToken> builder)
+    {
+        builder.HasKey(t => t.Id);
+        builder.Property(t => t.Name).HasMaxLength(ApiToken.MaxNameLength);
+        builder.Property(t => t.Role).HasConversion<string>().HasMaxLength(16);
+        builder.Property(t => t.TokenHash).HasMaxLength(SecretHash.Length);
+        builder.Property(t => t.Prefix).HasMaxLength(ApiToken.PrefixLength);
+        builder.HasIndex(t => t.TokenHash).IsUnique();
+        builder.HasIndex(t => new { t.WorkspaceId, t.CreatedAt });
+        builder.HasOne<Workspace>().WithMany().HasForeignKey(t => t.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

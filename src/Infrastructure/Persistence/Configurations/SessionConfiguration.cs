@@ -1,0 +1,22 @@
+using Akua.Domain.Common;
+using Akua.Domain.Sessions;
+using Akua.Domain.Users;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Akua.Infrastructure.Persistence.Configurations;
+
+internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
+{
+    public void Configure(EntityTypeBuilder<Session> builder)
+    {
+        builder.HasKey(s => s.Id);
+        builder.Property(s => s.TokenHash).HasMaxLength(SecretHash.Length);
+        builder.Property(s => s.ClientId).HasMaxLength(Session.MaxClientIdLength);
+        builder.Property(s => s.UserAgent).HasMaxLength(Session.MaxUserAgentLength);
+        builder.Property(s => s.IpAddress).HasMaxLength(Session.MaxIpAddressLength);
+        builder.HasIndex(s => s.TokenHash).IsUnique();
+        builder.HasIndex(s => new { s.UserId, s.CreatedAt });
+        builder.HasOne<User>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,47 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Akua.Infrastructure.Persistence;
+
+/// <summary>
+/// Which engine and where: <c>Database:Provider</c> and <c>ConnectionStrings:Akua</c>. Each engine has its own
+/// migrations assembly (ADR-0005), named here so the one model finds the right history.
+/// </summary>
+public sealed record DatabaseOptions(DatabaseProvider Provider, string ConnectionString)
+{
+    public string MigrationsAssembly => Provider switch
+    {
+        DatabaseProvider.Sqlite => "Akua.Migrations.Sqlite",
+        DatabaseProvider.PostgreSQL => "Akua.Migrations.PostgreSQL",
+        DatabaseProvider.SqlServer => "Akua.Migrations.SqlServer",
+        _ => throw new ArgumentOutOfRangeException(nameof(Provider), Provider, null),
+    };
+
+    /// <summary>Parses the configured provider name; null when it names no supported engine.</summary>
+    public static DatabaseProvider? ParseProvider(string? name) =>
+        Enum.TryParse<DatabaseProvider>(name, ignoreCase: true, out var provider) && Enum.IsDefined(provider) ? provider : null;
+
+    public void Apply(DbContextOptionsBuilder builder)
+    {
+        switch (Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                builder.UseSqlite(ConnectionString, o => o.MigrationsAssembly(MigrationsAssembly));
+                break;
+            case DatabaseProvider.PostgreSQL:
+                builder.UseNpgsql(ConnectionString, o => o.MigrationsAssembly(MigrationsAssembly));
+                break;
+            case DatabaseProvider.SqlServer:
+                builder.UseSqlServer(ConnectionString, o => o.MigrationsAssembly(MigrationsAssembly));
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(builder), Provider, "Unknown database provider.");
+        }
+    }
+
+    public DbContextOptions<AkuaDbContext> ToContextOptions()
+    {
+        var builder = new DbContextOptionsBuilder<AkuaDbContext>();
+        Apply(builder);
+        return builder.Options;
+    }
+}

@@ -1,0 +1,8 @@
+namespace Akua.Infrastructure.Persistence;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    PostgreSQL,
+    SqlServer,
+}

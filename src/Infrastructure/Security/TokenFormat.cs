@@ -1,0 +1,118 @@
+using System.IO.Hashing;
+using System.Text;
+
+namespace Akua.Infrastructure.Security;
+
+public enum TokenShape
+{
+    Malformed,
+    SessionToken,
+    ApiToken,
+    Jwt,
+}
+
+/// <summary>
+/// The shapes of bearer tokens (API.md section 3). Deciding the kind, and rejecting a workspace API token
+/// whose checksum is wrong, costs no I/O and no allocation.
+/// </summary>
+public static class TokenFormat
+{
+    public const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    public const string ApiTokenPrefix = "sk_akua_";
+    public const int SessionTokenLength = 32;
+    public const int ApiTokenRandomLength = 26;
+    public const int ChecksumLength = 6;
+    public const int ApiTokenLength = 8 + ApiTokenRandomLength + ChecksumLength; // 40
+    public const int DisplayPrefixLength = 12;
+
+    /// <summary>Longer than any JWT this server signs; anything longer is malformed before it is parsed.</summary>
+    public const int MaxJwtLength = 4096;
+
+    public static TokenShape Classify(ReadOnlySpan<char> token)
+    {
+        if (token.Length == SessionTokenLength && IsBase62(token))
+        {
+            return TokenShape.SessionToken;
+        }
+
+        if (token.Length == ApiTokenLength && token.StartsWith(ApiTokenPrefix, StringComparison.Ordinal))
+        {
+            return IsBase62(token[ApiTokenPrefix.Length..]) && HasValidChecksum(token) ? TokenShape.ApiToken : TokenShape.Malformed;
+        }
+
+        if (token.Length <= MaxJwtLength && token.StartsWith("eyJ", StringComparison.Ordinal) && IsJwtShaped(token))
+        {
+            return TokenShape.Jwt;
+        }
+
+        return TokenShape.Malformed;
+    }
+
+    /// <summary>Appends the CRC32 checksum (base62, 6 characters) to the first 34 characters of an API token.</summary>
+    public static string WithChecksum(string body)
+    {
+        if (body.Length != ApiTokenPrefix.Length + ApiTokenRandomLength)
+        {
+            throw new ArgumentException("An API token body is 34 characters.", nameof(body));
+        }
+
+        Span<char> checksum = stackalloc char[ChecksumLength];
+        WriteChecksum(body, checksum);
+        return string.Concat(body, checksum);
+    }
+
+    public static bool HasValidChecksum(ReadOnlySpan<char> token)
+    {
+        if (token.Length != ApiTokenLength)
+        {
+            return false;
+        }
+
+        Span<char> expected = stackalloc char[ChecksumLength];
+        WriteChecksum(token[..^ChecksumLength], expected);
+        return token[^ChecksumLength..].SequenceEqual(expected);
+    }
+
+    private static void WriteChecksum(ReadOnlySpan<char> body, Span<char> destination)
+    {
+        Span<byte> ascii = stackalloc byte[body.Length];
+        Encoding.ASCII.GetBytes(body, ascii);
+        ulong value = Crc32.HashToUInt32(ascii);
+        for (var i = destination.Length - 1; i >= 0; i--)
+        {
+            destination[i] = Base62[(int)(value % 62)];
+            value /= 62;
+        }
+    }
+
+    private static bool IsBase62(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiLetterOrDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsJwtShaped(ReadOnlySpan<char> token)
+    {
+        var dots = 0;
+        foreach (var c in token)
+        {
+            if (c == '.')
+            {
+                dots++;
+            }
+            else if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_'))
+            {
+                return false;
+            }
+        }
+
+        return dots == 2;
+    }
+}

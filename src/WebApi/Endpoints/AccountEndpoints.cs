@@ -1,0 +1,29 @@
+using Akua.Application.Accounts.SignUp;
+using Akua.Application.Common.Abstractions;
+using Mediator;
+
+namespace Akua.WebApi.Endpoints;
+
+/// <summary>Accounts: <c>/api/auth/sign-up/email</c> and friends (API.md section 8).</summary>
+public static class AccountEndpoints
+{
+    public sealed record SignUpRequest(string Email, string Password, string Name)
+    {
+        public override string ToString() => $"SignUpRequest {{ Email = {Email} }}";
+    }
+
+    public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/auth").WithTags("Accounts");
+
+        // Anonymous by nature: this is how a caller gets its first credential.
+        group.MapPost("/sign-up/email", async (SignUpRequest body, HttpContext http, IMediator mediator, CancellationToken ct) =>
+            TypedResults.Created((string?)null, await mediator.Send(new SignUpCommand(body.Email, body.Password, body.Name, ClientOf(http)), ct)))
+            .AllowAnonymous();
+
+        return app;
+    }
+
+    internal static ClientContext ClientOf(HttpContext http) =>
+        new(http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null, http.Connection.RemoteIpAddress?.ToString());
+}

@@ -1,0 +1,25 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Akua.WebApi.Infrastructure;
+
+/// <summary>The wire conventions: snake_case names, unknown request fields rejected.</summary>
+public static class AkuaJson
+{
+    public static readonly JsonSerializerOptions Options = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    public static JsonSerializerOptions Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.NumberHandling = JsonNumberHandling.Strict;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        options.MaxDepth = 32;
+        return options;
+    }
+
+    /// <summary>System.Text.Json reports an unknown member only through its message; this is where we read it.</summary>
+    public static bool IsUnknownMember(JsonException exception) =>
+        exception.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal);
+}

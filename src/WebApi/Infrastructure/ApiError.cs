@@ -1,0 +1,41 @@
+using System.Text.Json.Serialization;
+
+namespace Akua.WebApi.Infrastructure;
+
+/// <summary>The one error envelope of the REST API (API.md section 2).</summary>
+public sealed record ApiErrorEnvelope(ApiError Error);
+
+public sealed record ApiError(
+    string Code,
+    string Message,
+    string RequestId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ApiErrorDetail>? Details = null);
+
+public sealed record ApiErrorDetail(string Field, string Message);
+
+public static class ApiErrors
+{
+    public static string CodeFor(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => "bad_request",
+        StatusCodes.Status401Unauthorized => "unauthorized",
+        StatusCodes.Status403Forbidden => "forbidden",
+        StatusCodes.Status404NotFound => "not_found",
+        StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
+        StatusCodes.Status409Conflict => "conflict",
+        StatusCodes.Status413PayloadTooLarge => "payload_too_large",
+        StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
+        StatusCodes.Status422UnprocessableEntity => "validation_error",
+        StatusCodes.Status429TooManyRequests => "rate_limited",
+        StatusCodes.Status503ServiceUnavailable => "service_unavailable",
+        _ => "internal_error",
+    };
+
+    public static Task WriteAsync(HttpContext context, int status, string message, IReadOnlyList<ApiErrorDetail>? details = null)
+    {
+        context.Response.StatusCode = status;
+        context.Response.Headers.CacheControl = "no-store";
+        var envelope = new ApiErrorEnvelope(new ApiError(CodeFor(status), message, context.TraceIdentifier, details));
+        return context.Response.WriteAsJsonAsync(envelope, AkuaJson.Options, context.RequestAborted);
+    }
+}

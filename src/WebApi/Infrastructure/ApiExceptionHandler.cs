@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Akua.Domain.Common;
+using Akua.Infrastructure.Persistence;
+using FluentValidation;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Akua.WebApi.Infrastructure;
+
+/// <summary>
+/// The one place where failures become HTTP: expected ones get their status and a clear message; anything
+/// else is a 500 whose body says nothing about the exception.
+/// </summary>
+public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        if (context.Response.HasStarted)
+        {
+            return false;
+        }
+
+        var (status, message, details) = Classify(exception);
+        if (status == StatusCodes.Status500InternalServerError)
+        {
+            LogUnhandled(logger, exception, context.Request.Method, context.Request.Path);
+        }
+        else if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            LogDatabaseUnavailable(logger, exception.GetBaseException().GetType().Name);
+            context.Response.Headers.RetryAfter = "1";
+        }
+
+        await ApiErrors.WriteAsync(context, status, message, details);
+        return true;
+    }
+
+    private static (int Status, string Message, IReadOnlyList<ApiErrorDetail>? Details) Classify(Exception exception) => exception switch
+    {
+        DomainException e => (StatusFor(e.Kind), e.Message, null),
+        ValidationException e => (StatusCodes.Status422UnprocessableEntity, "The request body is not valid.",
+            e.Errors.Select(f => new ApiErrorDetail(JsonNamingPolicy.SnakeCaseLower.ConvertName(f.PropertyName), f.ErrorMessage)).ToList()),
+        BadHttpRequestException { InnerException: JsonException json } when AkuaJson.IsUnknownMember(json) =>
+            (StatusCodes.Status422UnprocessableEntity, "The request body has an unknown field.",
+                [new ApiErrorDetail(FieldOf(json), "This field is not part of the request.")]),
+        BadHttpRequestException { InnerException: JsonException } =>
+            (StatusCodes.Status400BadRequest, "The request body is not valid JSON for this endpoint.", null),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+            (StatusCodes.Status413PayloadTooLarge, "The request body is too large.", null),
+        BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
+            (StatusCodes.Status400BadRequest, "The request body must be JSON (Content-Type: application/json).", null),
+        BadHttpRequestException e => (StatusCodes.Status400BadRequest, "The request is malformed.", null),
+        _ when DatabaseErrors.IsUnavailable(exception) =>
+            (StatusCodes.Status503ServiceUnavailable, "The database is unavailable; the request was not applied. Try again.", null),
+        _ => (StatusCodes.Status500InternalServerError, "An internal error occurred.", null),
+    };
+
+    private static int StatusFor(ErrorKind kind) => kind switch
+    {
+        ErrorKind.Validation => StatusCodes.Status422UnprocessableEntity,
+        ErrorKind.NotFound => StatusCodes.Status404NotFound,
+        ErrorKind.Conflict => StatusCodes.Status409Conflict,
+        ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
+        ErrorKind.Unauthorized => StatusCodes.Status401Unauthorized,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    private static string FieldOf(JsonException json) =>
+        json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : json.Path ?? "$";
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, PathString path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable ({ExceptionType})")]
+    private static partial void LogDatabaseUnavailable(ILogger logger, string exceptionType);
+}
