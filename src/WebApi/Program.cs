@@ -29,7 +29,7 @@ builder.Services.AddSerilog((services, logger) =>
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.AddServerHeader = false;
-    kestrel.Limits.MaxRequestBodySize = 64 * 1024; // API.md: 64 KiB is plenty for this API.
+    kestrel.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes;
 });
 
 builder.Services.ConfigureHttpJsonOptions(json => AkuaJson.Configure(json.SerializerOptions));
@@ -68,10 +68,8 @@ catch (StartupException e)
 app.UseMiddleware<RequestIdMiddleware>();
 app.UseSerilogRequestLogging(o => o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms");
 app.UseExceptionHandler();
-app.UseStatusCodePages(context => context.HttpContext.Response.ContentLength is null && !context.HttpContext.Response.HasStarted
-    ? ApiErrors.WriteAsync(context.HttpContext, context.HttpContext.Response.StatusCode,
-        context.HttpContext.Response.StatusCode == StatusCodes.Status404NotFound ? "No such route." : "The request could not be served.")
-    : Task.CompletedTask);
+app.UseBodySizeLimit();
+app.UseStatusCodePages(context => ApiErrors.WriteStatusPageAsync(context.HttpContext));
 app.UseAuthorization();
 
 app.MapOpenApi("/v1/openapi.json");

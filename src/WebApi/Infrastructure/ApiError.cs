@@ -31,6 +31,16 @@ public static class ApiErrors
         _ => "internal_error",
     };
 
+    /// <summary>Bodies for what the framework answers by itself (no route, wrong method, wrong content type).</summary>
+    public static Task WriteStatusPageAsync(HttpContext context) => context.Response.StatusCode switch
+    {
+        StatusCodes.Status404NotFound => WriteAsync(context, StatusCodes.Status404NotFound, "No such route."),
+        StatusCodes.Status405MethodNotAllowed => WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "This route does not accept that method."),
+        // The contract's table has no 415; a body that is not JSON is a bad request.
+        StatusCodes.Status415UnsupportedMediaType => WriteAsync(context, StatusCodes.Status400BadRequest, "The request body must be JSON (Content-Type: application/json)."),
+        var status => WriteAsync(context, status, "The request could not be served."),
+    };
+
     public static Task WriteAsync(HttpContext context, int status, string message, IReadOnlyList<ApiErrorDetail>? details = null)
     {
         context.Response.StatusCode = status;

@@ -44,7 +44,7 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
                 [new ApiErrorDetail(FieldOf(json), "This field is not part of the request.")]),
         BadHttpRequestException { InnerException: JsonException } =>
             (StatusCodes.Status400BadRequest, "The request body is not valid JSON for this endpoint.", null),
-        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+        BadHttpRequestException e when IsTooLarge(e) =>
             (StatusCodes.Status413PayloadTooLarge, "The request body is too large.", null),
         BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
             (StatusCodes.Status400BadRequest, "The request body must be JSON (Content-Type: application/json).", null),
@@ -53,6 +53,20 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
             (StatusCodes.Status503ServiceUnavailable, "The database is unavailable; the request was not applied. Try again.", null),
         _ => (StatusCodes.Status500InternalServerError, "An internal error occurred.", null),
     };
+
+    private static bool IsTooLarge(BadHttpRequestException exception)
+    {
+        // The body reader's 413 arrives wrapped in the binder's 400.
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static int StatusFor(ErrorKind kind) => kind switch
     {

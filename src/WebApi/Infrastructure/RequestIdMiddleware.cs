@@ -16,7 +16,13 @@ public sealed class RequestIdMiddleware(RequestDelegate next, TimeProvider clock
         var incoming = context.Request.Headers[HeaderName];
         var id = incoming.Count == 1 && IsSane(incoming[0]) ? incoming[0]! : NewId();
         context.TraceIdentifier = id;
-        context.Response.Headers[HeaderName] = id;
+        // Set as the response starts: the exception handler clears headers set earlier.
+        context.Response.OnStarting(static state =>
+        {
+            var http = (HttpContext)state;
+            http.Response.Headers[HeaderName] = http.TraceIdentifier;
+            return Task.CompletedTask;
+        }, context);
         using (LogContext.PushProperty("RequestId", id))
         {
             await next(context);

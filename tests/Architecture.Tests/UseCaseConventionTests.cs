@@ -1,0 +1,94 @@
+using System.Reflection;
+using Akua.Application.Common.Authorization;
+using FluentValidation;
+using Mediator;
+
+namespace Akua.Architecture.Tests;
+
+/// <summary>The shape of every use case: internal sealed handlers and validators, and a declared authorization.</summary>
+public sealed class UseCaseConventionTests
+{
+    private static readonly Assembly Application = typeof(Akua.Application.DependencyInjection).Assembly;
+
+    private static readonly Type[] HandlerInterfaces =
+    [
+        typeof(ICommandHandler<,>), typeof(IQueryHandler<,>), typeof(IRequestHandler<,>),
+        typeof(ICommandHandler<>), typeof(IRequestHandler<>),
+    ];
+
+    private static readonly Type[] AuthorizationDeclarations = [typeof(IAnonymousRequest), typeof(IAuthenticatedRequest), typeof(IWorkspaceRequest)];
+
+    private static IEnumerable<Type> ApplicationTypes => Application.GetTypes().Where(t => t.Namespace?.StartsWith("Akua.Application", StringComparison.Ordinal) == true);
+
+    private static List<Type> Handlers => ApplicationTypes
+        .Where(t => t.GetInterfaces().Any(i => i.IsGenericType && HandlerInterfaces.Contains(i.GetGenericTypeDefinition())))
+        .ToList();
+
+    private static List<Type> Requests => ApplicationTypes
+        .Where(t => !t.IsAbstract && !t.IsInterface && (typeof(IBaseRequest).IsAssignableFrom(t) || typeof(IBaseCommand).IsAssignableFrom(t) || typeof(IBaseQuery).IsAssignableFrom(t)))
+        .ToList();
+
+    [Fact]
+    public void Handlers_are_internal_sealed_and_named_for_their_use_case()
+    {
+        var handlers = Handlers;
+        Assert.NotEmpty(handlers);
+        Assert.All(handlers, h =>
+        {
+            Assert.False(h.IsPublic || h.IsNestedPublic, $"{h.Name} is public");
+            Assert.True(h.IsSealed, $"{h.Name} is not sealed");
+            Assert.EndsWith("Handler", h.Name, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public void Validators_are_internal_and_sealed()
+    {
+        var validators = ApplicationTypes.Where(t => !t.IsAbstract && typeof(IValidator).IsAssignableFrom(t)).ToList();
+        Assert.NotEmpty(validators);
+        Assert.All(validators, v =>
+        {
+            Assert.False(v.IsPublic || v.IsNestedPublic, $"{v.Name} is public");
+            Assert.True(v.IsSealed, $"{v.Name} is not sealed");
+            Assert.EndsWith("Validator", v.Name, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public void Every_request_declares_exactly_one_authorization_requirement()
+    {
+        var requests = Requests;
+        Assert.NotEmpty(requests);
+        Assert.All(requests, r =>
+        {
+            var declared = AuthorizationDeclarations.Where(d => d.IsAssignableFrom(r)).Select(d => d.Name).ToList();
+            Assert.True(declared.Count == 1, $"{r.Name} declares {(declared.Count == 0 ? "no authorization requirement" : string.Join(" and ", declared))}");
+        });
+    }
+
+    [Fact]
+    public void Requests_are_immutable_sealed_records_named_command_or_query()
+    {
+        var requests = Requests;
+        Assert.NotEmpty(requests);
+        Assert.All(requests, r =>
+        {
+            Assert.True(r.IsSealed, $"{r.Name} is not sealed");
+            Assert.True(r.Name.EndsWith("Command", StringComparison.Ordinal) || r.Name.EndsWith("Query", StringComparison.Ordinal), $"{r.Name} is not named as a command or query");
+            var mutable = r.GetProperties().Where(p => p.SetMethod is { } set && !set.ReturnParameter.GetRequiredCustomModifiers().Any(m => m.Name == "IsExternalInit")).ToList();
+            Assert.True(mutable.Count == 0, $"{r.Name} has settable properties: {string.Join(", ", mutable.Select(p => p.Name))}");
+        });
+    }
+
+    [Fact]
+    public void Every_handler_sits_in_the_folder_of_its_use_case()
+    {
+        var handlers = Handlers;
+        Assert.NotEmpty(handlers);
+        Assert.All(handlers, h =>
+        {
+            var useCase = h.Name[..^"Handler".Length];
+            Assert.EndsWith("." + useCase, h.Namespace, StringComparison.Ordinal);
+        });
+    }
+}
