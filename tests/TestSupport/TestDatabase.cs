@@ -14,6 +14,9 @@ public abstract class TestDatabase : IAsyncLifetime
 
     public abstract DatabaseProvider Provider { get; }
 
+    /// <summary>False leaves the new database empty, as an operator finds it before <c>migrate</c>.</summary>
+    public bool Migrate { get; init; } = true;
+
     /// <summary>Why this engine is not available here; null when it is.</summary>
     public string? SkipReason { get; private set; }
 
@@ -51,6 +54,11 @@ public abstract class TestDatabase : IAsyncLifetime
         }
 
         _options = options;
+        if (!Migrate)
+        {
+            return;
+        }
+
         await using var db = new AkuaDbContext(options.ToContextOptions());
         await db.Database.MigrateAsync(); // the real migrations, not EnsureCreated
     }

@@ -1,0 +1,100 @@
+using Akua.TestSupport;
+
+namespace Akua.WebApi.FunctionalTests;
+
+/// <summary>The server as an operator starts it: a real process, its exit code and what it prints.</summary>
+public sealed class StartupTests : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private readonly string _contentRoot = Directory.CreateTempSubdirectory("akua-startup-").FullName;
+
+    public void Dispose() => Directory.Delete(_contentRoot, recursive: true);
+
+    [Fact]
+    public async Task With_no_configuration_it_runs_on_a_new_SQLite_file_and_is_ready()
+    {
+        await using var server = ServerProcess.Start(_contentRoot);
+
+        Assert.True(await server.WaitUntilReadyAsync(Patience), server.StandardOutput + server.StandardError);
+        Assert.True(File.Exists(Path.Combine(_contentRoot, "data", "akua.db")));
+
+        // Outside Development the log is compact JSON, one event a line, each request's line with its id.
+        using var client = new HttpClient { BaseAddress = server.BaseAddress };
+        var response = await client.GetAsync("/healthz", TestContext.Current.CancellationToken);
+        var requestId = response.Headers.GetValues("X-Request-Id").Single();
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        var events = server.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement).ToList();
+        Assert.All(events, e => Assert.True(e.TryGetProperty("@t", out _)));
+        Assert.Contains(events, e => e.TryGetProperty("RequestId", out var id) && id.GetString() == requestId);
+    }
+
+    [Fact]
+    public async Task An_unknown_provider_gives_one_clear_line_and_a_non_zero_exit()
+    {
+        await using var server = ServerProcess.Start(_contentRoot, new Dictionary<string, string> { ["Database__Provider"] = "Oracle" });
+
+        var exitCode = await server.WaitForExitAsync(Patience);
+
+        Assert.NotEqual(0, exitCode);
+        AssertOneLine(server, "Unknown Database:Provider 'Oracle'");
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_database_gives_one_clear_line_and_a_non_zero_exit()
+    {
+        var closedPort = ServerProcess.FreePort();
+        await using var server = ServerProcess.Start(_contentRoot, new Dictionary<string, string>
+        {
+            ["Database__Provider"] = "PostgreSQL",
+            ["ConnectionStrings__Akua"] = $"Host=127.0.0.1;Port={closedPort};Username=nobody;Timeout=3",
+        });
+
+        var exitCode = await server.WaitForExitAsync(Patience);
+
+        Assert.NotEqual(0, exitCode);
+        AssertOneLine(server, "Cannot reach the PostgreSQL database");
+    }
+
+    [Fact]
+    public async Task A_server_database_behind_the_code_is_refused_until_migrated()
+    {
+        var database = new PostgresTestDatabase { Migrate = false };
+        await database.InitializeAsync();
+        try
+        {
+            database.RequireAvailable();
+            var environment = new Dictionary<string, string>
+            {
+                ["Database__Provider"] = "PostgreSQL",
+                ["ConnectionStrings__Akua"] = database.Options.ConnectionString,
+            };
+
+            await using (var refused = ServerProcess.Start(_contentRoot, environment))
+            {
+                Assert.NotEqual(0, await refused.WaitForExitAsync(Patience));
+                AssertOneLine(refused, "behind the code");
+            }
+
+            await using (var migrate = ServerProcess.Start(_contentRoot, environment, "migrate"))
+            {
+                Assert.Equal(0, await migrate.WaitForExitAsync(Patience));
+            }
+
+            await using var server = ServerProcess.Start(_contentRoot, environment);
+            Assert.True(await server.WaitUntilReadyAsync(Patience), server.StandardOutput + server.StandardError);
+        }
+        finally
+        {
+            await database.DisposeAsync();
+        }
+    }
+
+    private static void AssertOneLine(ServerProcess server, string expected)
+    {
+        var lines = server.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var line = Assert.Single(lines);
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", server.StandardOutput + server.StandardError, StringComparison.Ordinal);
+    }
+}
