@@ -1,5 +1,6 @@
 using Akua.Application.Common.Behaviors;
 using Akua.Application.Common.Mapping;
+using Akua.Application.Common.Security;
 using FluentValidation;
 using MapsterMapper;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,12 +18,17 @@ public static class DependencyInjection
             options.PipelineBehaviors =
             [
                 typeof(LoggingScopeBehavior<,>),
+                typeof(AuthorizationBehavior<,>),
                 typeof(ValidationBehavior<,>),
                 typeof(UnitOfWorkBehavior<,>),
             ];
         });
+        // Messages name fields as the API spells them (expires_at, not "Expires At").
+        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) =>
+            member is null ? null : System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(member.Name);
         services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddSingleton<IMapper>(new Mapper(MappingConfig.Create()));
+        services.AddScoped<WorkspaceScope>();
         return services;
     }
 }

@@ -1,9 +1,12 @@
 using Akua.Application.Common.Abstractions;
+using Akua.Application.Common.Security;
+using Akua.Infrastructure.Authentication;
 using Akua.Infrastructure.Persistence;
 using Akua.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Akua.Infrastructure;
 
@@ -36,12 +39,22 @@ public static class DependencyInjection
     {
         // Read when first needed, so a host (or a test) can change configuration up to the last moment.
         services.AddSingleton(sp => ReadDatabaseOptions(sp.GetRequiredService<IConfiguration>(), dataFolder));
-        services.AddDbContextPool<AkuaDbContext>((sp, options) => sp.GetRequiredService<DatabaseOptions>().Apply(options));
+        services.AddSingleton<DbCommandCounter>();
+        services.AddDbContextPool<AkuaDbContext>((sp, options) =>
+        {
+            sp.GetRequiredService<DatabaseOptions>().Apply(options);
+            options.AddInterceptors(sp.GetRequiredService<DbCommandCounter>());
+        });
         services.AddScoped<IApplicationDbContext>(sp => sp.GetRequiredService<AkuaDbContext>());
         services.AddScoped<DatabaseStartup>();
         services.AddSingleton<ISecrets, Secrets>();
         services.AddSingleton<IPasswordHasher, PasswordHasher>();
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddScoped<ICredentialValidator, CredentialValidator>();
+        services.AddOptions<LastUseOptions>().BindConfiguration("LastUse");
+        services.AddSingleton<LastUseRecorder>();
+        services.AddSingleton<ILastUseRecorder>(sp => sp.GetRequiredService<LastUseRecorder>());
+        services.AddHostedService(sp => sp.GetRequiredService<LastUseRecorder>());
         return services;
     }
 }

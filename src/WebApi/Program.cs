@@ -1,4 +1,7 @@
 using Akua.Application;
+using Akua.Application.Common.Security;
+using Akua.WebApi.Authentication;
+using Microsoft.AspNetCore.Authentication;
 using Akua.Infrastructure;
 using Akua.Infrastructure.Persistence;
 using Akua.WebApi.Endpoints;
@@ -16,6 +19,11 @@ builder.Services.AddSerilog((services, logger) =>
         .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
         .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
         .Enrich.FromLogContext();
+    foreach (var sink in services.GetServices<Serilog.Core.ILogEventSink>())
+    {
+        logger.WriteTo.Sink(sink); // lets a host (the tests) read the log
+    }
+
     if (builder.Environment.IsDevelopment())
     {
         logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {RequestId} {Message:lj}{NewLine}{Exception}");
@@ -36,27 +44,49 @@ builder.Services.ConfigureHttpJsonOptions(json => AkuaJson.Configure(json.Serial
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // binding failures reach the one error mapper
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 builder.Services.AddProblemDetails();
+builder.Services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
+    .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
 builder.Services.AddAuthorization();
-builder.Services.AddOpenApi();
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddScoped<ICurrentPrincipal, HttpCurrentPrincipal>();
+builder.Services.AddAkuaOpenApi();
 
 builder.Services.AddApplication();
 builder.Services.AddInfrastructure(Path.Combine(builder.Environment.ContentRootPath, "data"));
 
 var app = builder.Build();
 
+app.UseMiddleware<RequestIdMiddleware>();
+app.UseSerilogRequestLogging(o => o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms");
+app.UseExceptionHandler();
+app.UseBodySizeLimit();
+app.UseStatusCodePages(context => ApiErrors.WriteStatusPageAsync(context.HttpContext));
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi(OpenApiSetup.DocumentPath).AllowAnonymous();
+app.MapHealthEndpoints();
+app.MapAccountEndpoints();
+app.MapSessionEndpoints();
+app.MapWorkspaceEndpoints();
+app.MapMemberEndpoints();
+app.MapApiTokenEndpoints();
+app.MapInstallEndpoints();
+
 try
 {
+    // Every endpoint needs a credential unless it opts out visibly with AllowAnonymous().
+    EndpointAuthorizationCheck.Verify(app);
+
+    using var scope = app.Services.CreateScope();
+    var database = scope.ServiceProvider.GetRequiredService<DatabaseStartup>();
     if (args.Contains("migrate", StringComparer.Ordinal))
     {
-        using var scope = app.Services.CreateScope();
-        await scope.ServiceProvider.GetRequiredService<DatabaseStartup>().MigrateAsync(CancellationToken.None);
+        await database.MigrateAsync(CancellationToken.None);
         return 0;
     }
 
-    using (var scope = app.Services.CreateScope())
-    {
-        await scope.ServiceProvider.GetRequiredService<DatabaseStartup>().PrepareAsync(CancellationToken.None);
-    }
+    await database.PrepareAsync(CancellationToken.None);
 }
 catch (StartupException e)
 {
@@ -64,17 +94,6 @@ catch (StartupException e)
     await Console.Error.WriteLineAsync($"akua: {e.Message}");
     return 1;
 }
-
-app.UseMiddleware<RequestIdMiddleware>();
-app.UseSerilogRequestLogging(o => o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms");
-app.UseExceptionHandler();
-app.UseBodySizeLimit();
-app.UseStatusCodePages(context => ApiErrors.WriteStatusPageAsync(context.HttpContext));
-app.UseAuthorization();
-
-app.MapOpenApi("/v1/openapi.json");
-app.MapHealthEndpoints();
-app.MapAccountEndpoints();
 
 await app.RunAsync();
 return 0;

@@ -76,13 +76,21 @@ public sealed class ErrorEnvelopeTests(SqliteApiFactory factory) : IClassFixture
     [InlineData("{\"email\":")]
     [InlineData("not json")]
     [InlineData("[1,2,3]")]
-    [InlineData("{\"email\": 12, \"password\": \"x\", \"name\": \"y\"}")]
     [InlineData("")]
     public async Task Malformed_json_is_a_400(string body)
     {
         var response = await factory.CreateClient().PostRawAsync(SignUp, body);
 
         await response.AssertErrorAsync(400, "bad_request");
+    }
+
+    [Fact]
+    public async Task A_value_of_the_wrong_type_is_a_422_naming_the_field()
+    {
+        var response = await factory.CreateClient().PostRawAsync(SignUp, "{\"email\": 12, \"password\": \"x\", \"name\": \"y\"}");
+
+        var error = await response.AssertErrorAsync(422, "validation_error");
+        Assert.Equal("email", error.GetProperty("details")[0].GetProperty("field").GetString());
     }
 
     [Fact]

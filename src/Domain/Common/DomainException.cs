@@ -3,6 +3,8 @@ namespace Akua.Domain.Common;
 /// <summary>What kind of expected failure a <see cref="DomainException"/> is; the web layer maps it to a status.</summary>
 public enum ErrorKind
 {
+    /// <summary>The request itself is malformed (a header, a cursor), as opposed to a body that fails validation.</summary>
+    BadRequest,
     Validation,
     NotFound,
     Conflict,
@@ -22,4 +24,8 @@ public class DomainException(ErrorKind kind, string message) : Exception(message
     public static DomainException Invalid(string message) => new(ErrorKind.Validation, message);
 
     public static DomainException Forbidden(string message) => new(ErrorKind.Forbidden, message);
+
+    public static DomainException BadRequest(string message) => new(ErrorKind.BadRequest, message);
+
+    public static DomainException Unauthorized(string message) => new(ErrorKind.Unauthorized, message);
 }

@@ -2,8 +2,9 @@ namespace Akua.Domain.Common;
 
 /// <summary>
 /// A strongly typed id: a UUIDv7 (time-ordered) with a type prefix on the wire, e.g. <c>tok_0190…</c>.
+/// Comparable, so keyset pagination can say "after this id" (EF Core translates <c>CompareTo</c> to SQL).
 /// </summary>
-public interface IEntityId<TSelf>
+public interface IEntityId<TSelf> : IComparable<TSelf>
     where TSelf : struct, IEntityId<TSelf>
 {
     static abstract string Prefix { get; }

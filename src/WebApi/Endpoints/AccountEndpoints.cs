@@ -1,3 +1,5 @@
+using Akua.Application.Accounts.SignIn;
+using Akua.Application.Accounts.SignOut;
 using Akua.Application.Accounts.SignUp;
 using Akua.Application.Common.Abstractions;
 using Mediator;
@@ -12,6 +14,11 @@ public static class AccountEndpoints
         public override string ToString() => $"SignUpRequest {{ Email = {Email} }}";
     }
 
+    public sealed record SignInRequest(string Email, string Password)
+    {
+        public override string ToString() => $"SignInRequest {{ Email = {Email} }}";
+    }
+
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/auth").WithTags("Accounts");
@@ -20,6 +27,16 @@ public static class AccountEndpoints
         group.MapPost("/sign-up/email", async (SignUpRequest body, HttpContext http, IMediator mediator, CancellationToken ct) =>
             TypedResults.Created((string?)null, await mediator.Send(new SignUpCommand(body.Email, body.Password, body.Name, ClientOf(http)), ct)))
             .AllowAnonymous();
+
+        group.MapPost("/sign-in/email", async (SignInRequest body, HttpContext http, IMediator mediator, CancellationToken ct) =>
+            TypedResults.Ok(await mediator.Send(new SignInCommand(body.Email, body.Password, ClientOf(http)), ct)))
+            .AllowAnonymous();
+
+        group.MapPost("/sign-out", async (IMediator mediator, CancellationToken ct) =>
+        {
+            await mediator.Send(new SignOutCommand(), ct);
+            return TypedResults.NoContent();
+        }).RequireAuthorization();
 
         return app;
     }

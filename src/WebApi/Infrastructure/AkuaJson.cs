@@ -22,4 +22,8 @@ public static class AkuaJson
     /// <summary>System.Text.Json reports an unknown member only through its message; this is where we read it.</summary>
     public static bool IsUnknownMember(JsonException exception) =>
         exception.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal);
+
+    /// <summary>Well-formed JSON with a value of the wrong type (or an unknown enum name): a validation error, not a syntax error.</summary>
+    public static bool IsWrongValue(JsonException exception) =>
+        exception.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) && exception.Path is { Length: > 2 };
 }

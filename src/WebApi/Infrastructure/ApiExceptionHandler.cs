@@ -30,6 +30,11 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
             context.Response.Headers.RetryAfter = "1";
         }
 
+        else if (status == StatusCodes.Status401Unauthorized)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"akua\"";
+        }
+
         await ApiErrors.WriteAsync(context, status, message, details);
         return true;
     }
@@ -42,6 +47,9 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
         BadHttpRequestException { InnerException: JsonException json } when AkuaJson.IsUnknownMember(json) =>
             (StatusCodes.Status422UnprocessableEntity, "The request body has an unknown field.",
                 [new ApiErrorDetail(FieldOf(json), "This field is not part of the request.")]),
+        BadHttpRequestException { InnerException: JsonException json } when AkuaJson.IsWrongValue(json) =>
+            (StatusCodes.Status422UnprocessableEntity, "The request body is not valid.",
+                [new ApiErrorDetail(FieldOf(json), "This value has the wrong type or is not one of the allowed values.")]),
         BadHttpRequestException { InnerException: JsonException } =>
             (StatusCodes.Status400BadRequest, "The request body is not valid JSON for this endpoint.", null),
         BadHttpRequestException e when IsTooLarge(e) =>
@@ -70,6 +78,7 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
 
     private static int StatusFor(ErrorKind kind) => kind switch
     {
+        ErrorKind.BadRequest => StatusCodes.Status400BadRequest,
         ErrorKind.Validation => StatusCodes.Status422UnprocessableEntity,
         ErrorKind.NotFound => StatusCodes.Status404NotFound,
         ErrorKind.Conflict => StatusCodes.Status409Conflict,

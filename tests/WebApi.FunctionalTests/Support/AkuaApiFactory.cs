@@ -2,6 +2,10 @@ using Akua.Infrastructure.Persistence;
 using Akua.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Serilog.Core;
 
 namespace Akua.WebApi.FunctionalTests.Support;
 
@@ -9,6 +13,14 @@ namespace Akua.WebApi.FunctionalTests.Support;
 public class AkuaApiFactory(Func<TestDatabase> databaseFactory) : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public TestDatabase Database { get; } = databaseFactory();
+
+    /// <summary>Every log event the server wrote, rendered with its properties.</summary>
+    public CapturingSink Log { get; } = new();
+
+    /// <summary>When set before the first client, the server's clock: tests move time with it.</summary>
+    public FakeTimeProvider? Clock { get; init; }
+
+    public DbCommandCounter Commands => Services.GetRequiredService<DbCommandCounter>();
 
     /// <summary>Overrides the connection string the server uses (for example, through a fault-injecting proxy).</summary>
     protected virtual string ConnectionString => Database.Options.ConnectionString;
@@ -28,9 +40,25 @@ public class AkuaApiFactory(Func<TestDatabase> databaseFactory) : WebApplication
         builder.UseEnvironment("Testing");
         builder.UseSetting("Database:Provider", Database.Provider.ToString());
         builder.UseSetting("ConnectionStrings:Akua", ConnectionString);
+        builder.UseSetting("LastUse:FlushInterval", "00:00:00.100");
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<ILogEventSink>(Log);
+            if (Clock is not null)
+            {
+                services.AddSingleton<TimeProvider>(Clock);
+            }
+        });
     }
 }
 
 public sealed class SqliteApiFactory() : AkuaApiFactory(() => new SqliteTestDatabase());
 
 public sealed class PostgresApiFactory() : AkuaApiFactory(() => new PostgresTestDatabase());
+
+/// <summary>SQLite, with a clock the tests move (expiry, sliding sessions).</summary>
+public sealed class FakeClockApiFactory : AkuaApiFactory
+{
+    public FakeClockApiFactory()
+        : base(() => new SqliteTestDatabase()) => Clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+}

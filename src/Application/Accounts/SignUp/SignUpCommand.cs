@@ -1,6 +1,7 @@
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Authorization;
 using Akua.Application.Common.Mapping;
+using Akua.Application.Workspaces;
 using Akua.Domain.Common;
 using Akua.Domain.Sessions;
 using Akua.Domain.Users;
@@ -40,7 +41,7 @@ internal sealed class SignUpHandler(
         }
 
         var user = User.Register(command.Email, command.Name, passwords.Hash(command.Password), clock);
-        var workspace = Workspace.Create($"{user.Name}'s workspace", await FreeSlugAsync(user.Name, cancellationToken), user.Id, clock);
+        var workspace = Workspace.Create($"{user.Name}'s workspace", await db.FreeSlugAsync(user.Name, cancellationToken), user.Id, clock);
         var token = secrets.NewSessionToken();
         var session = Session.Start(user.Id, token.Hash, WebClientId, command.Client.UserAgent, command.Client.IpAddress, clock);
 
@@ -48,19 +49,5 @@ internal sealed class SignUpHandler(
         db.Workspaces.Add(workspace);
         db.Sessions.Add(session);
         return new SessionTokenResponse(token.Value, session.ExpiresAt.ToUnixTimeSeconds(), mapper.Map<UserResponse>(user));
-    }
-
-    private async Task<string> FreeSlugAsync(string name, CancellationToken cancellationToken)
-    {
-        var slug = Workspace.SlugFrom(name);
-        if (!await db.Workspaces.AnyAsync(w => w.Slug == slug, cancellationToken))
-        {
-            return slug;
-        }
-
-        // A short random suffix; the unique index settles the rare race.
-        var suffix = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3));
-        var stem = slug.Length > Workspace.MaxSlugLength - 7 ? slug[..(Workspace.MaxSlugLength - 7)].TrimEnd('-') : slug;
-        return $"{stem}-{suffix}";
     }
 }

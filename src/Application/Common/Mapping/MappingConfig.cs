@@ -1,4 +1,9 @@
+using Akua.Application.ApiTokens;
+using Akua.Application.Installs;
+using Akua.Domain.ApiTokens;
 using Akua.Domain.Common;
+using Akua.Domain.Installs;
+using Akua.Domain.Workspaces;
 using Akua.Domain.Users;
 using Mapster;
 
@@ -23,8 +28,14 @@ public static class MappingConfig
         config.NewConfig<DateTimeOffset, long>().MapWith(t => t.ToUnixTimeSeconds());
         config.NewConfig<DateTimeOffset?, long?>().MapWith(t => t.HasValue ? t.Value.ToUnixTimeSeconds() : null);
         config.NewConfig<UserId, string>().MapWith(id => id.ToString());
+        config.NewConfig<WorkspaceId, string>().MapWith(id => id.ToString());
+        config.NewConfig<ApiTokenId, string>().MapWith(id => id.ToString());
+        config.NewConfig<InstallId, string>().MapWith(id => id.ToString());
+        config.NewConfig<WorkspaceRole, WorkspaceRole>().MapWith(role => role);
 
         config.NewConfig<User, UserResponse>();
+        config.NewConfig<ApiToken, ApiTokenResponse>();
+        config.NewConfig<Install, InstallResponse>();
 
         config.Compile();
         return config;

@@ -1,0 +1,29 @@
+using Akua.Application.Common.Abstractions;
+using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Security;
+using Akua.Application.Sessions;
+using Akua.Domain.Common;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace Akua.Application.Accounts.SignOut;
+
+/// <summary>Ends the session making this request, at once.</summary>
+public sealed record SignOutCommand : ICommand, IAuthenticatedRequest;
+
+internal sealed class SignOutHandler(IApplicationDbContext db, ICurrentPrincipal principal, TimeProvider clock) : ICommandHandler<SignOutCommand>
+{
+    public async ValueTask<Unit> Handle(SignOutCommand command, CancellationToken cancellationToken)
+    {
+        var credential = principal.RequireCredential();
+        if (credential.Kind != CredentialKind.Session || !EntityId.TryParse<SessionId>(credential.Id, out var id))
+        {
+            throw DomainException.Forbidden("Only a session can sign out; revoke other tokens instead.");
+        }
+
+        var session = await db.Sessions.SingleOrDefaultAsync(s => s.Id == id, cancellationToken)
+            ?? throw DomainException.Unauthorized("The session has already ended.");
+        db.End(session, clock);
+        return Unit.Value;
+    }
+}

@@ -1,0 +1,17 @@
+using Akua.Application.Common.Validation;
+using Akua.Domain.ApiTokens;
+using Akua.Domain.Workspaces;
+using FluentValidation;
+
+namespace Akua.Application.ApiTokens.CreateApiToken;
+
+internal sealed class CreateApiTokenValidator : AbstractValidator<CreateApiTokenCommand>
+{
+    public CreateApiTokenValidator(TimeProvider clock)
+    {
+        RuleFor(c => c.Name).ValidName(ApiToken.MaxNameLength);
+        RuleFor(c => c.ExpiresAt).FutureUnixSeconds(clock);
+        RuleFor(c => c.Role).Must(r => r is null or WorkspaceRole.Admin or WorkspaceRole.Member)
+            .WithMessage("role must be admin or member.");
+    }
+}

@@ -1,0 +1,33 @@
+using Akua.Application.Common.Abstractions;
+using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Security;
+using Akua.Domain.Common;
+using Akua.Domain.Workspaces;
+using MapsterMapper;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace Akua.Application.ApiTokens.GetApiToken;
+
+public sealed record GetApiTokenQuery(string Id) : IQuery<ApiTokenResponse>, IWorkspaceRequest
+{
+    public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
+}
+
+internal sealed class GetApiTokenHandler(IApplicationDbContext db, WorkspaceScope workspace, IMapper mapper)
+    : IQueryHandler<GetApiTokenQuery, ApiTokenResponse>
+{
+    public async ValueTask<ApiTokenResponse> Handle(GetApiTokenQuery query, CancellationToken cancellationToken)
+    {
+        // Another workspace's token, or an id of the wrong shape, is simply not found.
+        var notFound = DomainException.NotFound("API token not found.");
+        if (!EntityId.TryParse<ApiTokenId>(query.Id, out var id))
+        {
+            throw notFound;
+        }
+
+        var token = await db.ApiTokens.AsNoTracking()
+            .SingleOrDefaultAsync(t => t.Id == id && t.WorkspaceId == workspace.Id, cancellationToken) ?? throw notFound;
+        return mapper.Map<ApiTokenResponse>(token);
+    }
+}

@@ -1,0 +1,22 @@
+using Akua.Application.Common.Abstractions;
+using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Paging;
+using Akua.Application.Common.Security;
+using Akua.Domain.Workspaces;
+using MapsterMapper;
+using Mediator;
+
+namespace Akua.Application.ApiTokens.ListApiTokens;
+
+public sealed record ListApiTokensQuery(PageRequest Page) : IQuery<Page<ApiTokenResponse>>, IWorkspaceRequest
+{
+    public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
+}
+
+internal sealed class ListApiTokensHandler(IApplicationDbContext db, WorkspaceScope workspace, IMapper mapper)
+    : IQueryHandler<ListApiTokensQuery, Page<ApiTokenResponse>>
+{
+    public async ValueTask<Page<ApiTokenResponse>> Handle(ListApiTokensQuery query, CancellationToken cancellationToken) =>
+        await db.ApiTokens.Where(t => t.WorkspaceId == workspace.Id)
+            .ToPageAsync(query.Page, t => t.CreatedAt, t => t.Id, mapper.Map<ApiTokenResponse>, cancellationToken);
+}

@@ -1,0 +1,34 @@
+using Akua.Application.Common.Abstractions;
+using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Security;
+using Akua.Domain.Common;
+using Akua.Domain.Workspaces;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace Akua.Application.ApiTokens.RevokeApiToken;
+
+/// <summary>Deletes the token at once and appends it to the revocation feed, so every node refuses it.</summary>
+public sealed record RevokeApiTokenCommand(string Id) : ICommand, IWorkspaceRequest
+{
+    public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+}
+
+internal sealed class RevokeApiTokenHandler(IApplicationDbContext db, WorkspaceScope workspace, TimeProvider clock)
+    : ICommandHandler<RevokeApiTokenCommand>
+{
+    public async ValueTask<Unit> Handle(RevokeApiTokenCommand command, CancellationToken cancellationToken)
+    {
+        var notFound = DomainException.NotFound("API token not found.");
+        if (!EntityId.TryParse<ApiTokenId>(command.Id, out var id))
+        {
+            throw notFound;
+        }
+
+        var token = await db.ApiTokens.SingleOrDefaultAsync(t => t.Id == id && t.WorkspaceId == workspace.Id, cancellationToken) ?? throw notFound;
+        var revocation = token.Revoke(clock);
+        db.ApiTokens.Remove(token);
+        db.Revocations.Add(revocation);
+        return Unit.Value;
+    }
+}

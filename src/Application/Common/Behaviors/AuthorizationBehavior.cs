@@ -1,0 +1,138 @@
+using System.Reflection;
+using Akua.Application.Common.Abstractions;
+using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Security;
+using Akua.Domain.Common;
+using Akua.Domain.Workspaces;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace Akua.Application.Common.Behaviors;
+
+/// <summary>
+/// The one place where credentials meet requests: it reads what the request declares, resolves the workspace
+/// (API.md section 4) and checks the role (section 5). A request that declares nothing is refused: fail closed.
+/// Runs before validation, so an unauthorized caller learns nothing from validation messages.
+/// </summary>
+internal sealed class AuthorizationBehavior<TMessage, TResponse>(ICurrentPrincipal principal, WorkspaceScope scope, IApplicationDbContext db)
+    : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : notnull, IMessage
+{
+    private static readonly Requirement Required = Requirement.Of(typeof(TMessage));
+
+    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        switch (Required.Kind)
+        {
+            case RequirementKind.Anonymous:
+                break;
+            case RequirementKind.Authenticated:
+                RequireCredential();
+                break;
+            case RequirementKind.Workspace:
+                var (workspace, role) = await ResolveWorkspaceAsync(RequireCredential(), message, cancellationToken);
+                if (role < Required.MinimumRole)
+                {
+                    throw DomainException.Forbidden($"This needs the {Required.MinimumRole.ToString().ToLowerInvariant()} role in the workspace; you have {role.ToString().ToLowerInvariant()}.");
+                }
+
+                scope.Set(workspace, role);
+                break;
+            default:
+                throw new InvalidOperationException($"{typeof(TMessage).Name} declares no authorization requirement.");
+        }
+
+        return await next(message, cancellationToken);
+    }
+
+    private Credential RequireCredential() =>
+        principal.Credential ?? throw DomainException.Unauthorized("A valid bearer token is required.");
+
+    private async Task<(WorkspaceId Workspace, WorkspaceRole Role)> ResolveWorkspaceAsync(Credential credential, TMessage message, CancellationToken cancellationToken)
+    {
+        if (message is ITargetsWorkspace target)
+        {
+            // The route names the workspace: one the caller cannot see simply does not exist for it.
+            var notFound = DomainException.NotFound("Workspace not found.");
+            if (!EntityId.TryParse<WorkspaceId>(target.WorkspaceId, out var routed))
+            {
+                throw notFound;
+            }
+
+            if (credential.WorkspaceId is { } bound)
+            {
+                return bound == routed ? (bound, credential.TokenRole!.Value) : throw notFound;
+            }
+
+            return (routed, await MembershipRoleAsync(credential, routed, cancellationToken) ?? throw notFound);
+        }
+
+        var header = principal.RequestedWorkspace;
+        if (header is not null && !WorkspaceContextHeader.IsWellFormed(header))
+        {
+            throw DomainException.BadRequest("The Akua-Context header must be a workspace id (ws_...).");
+        }
+
+        if (credential.WorkspaceId is { } tokenWorkspace)
+        {
+            if (header is not null && header != tokenWorkspace.ToString())
+            {
+                throw DomainException.Forbidden("This token belongs to another workspace than the one Akua-Context names.");
+            }
+
+            return (tokenWorkspace, credential.TokenRole!.Value);
+        }
+
+        if (header is null)
+        {
+            throw DomainException.Forbidden("This endpoint acts on a workspace: name it with the Akua-Context header.");
+        }
+
+        // Not a member and no such workspace get the same answer.
+        var forbidden = DomainException.Forbidden("You are not a member of the workspace that Akua-Context names.");
+        if (!EntityId.TryParse<WorkspaceId>(header, out var requested))
+        {
+            throw forbidden;
+        }
+
+        return (requested, await MembershipRoleAsync(credential, requested, cancellationToken) ?? throw forbidden);
+    }
+
+    private async Task<WorkspaceRole?> MembershipRoleAsync(Credential credential, WorkspaceId workspace, CancellationToken cancellationToken)
+    {
+        var user = credential.UserId ?? throw DomainException.Forbidden("This credential belongs to no user.");
+        return await db.Memberships
+            .Where(m => m.WorkspaceId == workspace && m.UserId == user)
+            .Select(m => (WorkspaceRole?)m.Role)
+            .FirstOrDefaultAsync(cancellationToken);
+    }
+
+    private enum RequirementKind
+    {
+        Undeclared,
+        Anonymous,
+        Authenticated,
+        Workspace,
+    }
+
+    private sealed record Requirement(RequirementKind Kind, WorkspaceRole MinimumRole)
+    {
+        public static Requirement Of(Type request)
+        {
+            if (typeof(IWorkspaceRequest).IsAssignableFrom(request))
+            {
+                var role = (WorkspaceRole)request.GetProperty(nameof(IWorkspaceRequest.MinimumRole), BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+                return new(RequirementKind.Workspace, role);
+            }
+
+            if (typeof(IAuthenticatedRequest).IsAssignableFrom(request))
+            {
+                return new(RequirementKind.Authenticated, default);
+            }
+
+            return typeof(IAnonymousRequest).IsAssignableFrom(request)
+                ? new(RequirementKind.Anonymous, default)
+                : new(RequirementKind.Undeclared, default);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Linq.Expressions;
+using Akua.Domain.Common;
+using Microsoft.EntityFrameworkCore;
+
+namespace Akua.Application.Common.Paging;
+
+/// <summary>A list answer: <c>{"data": [...], "has_more": bool, "next_cursor": string|null}</c>.</summary>
+public sealed record Page<T>(IReadOnlyList<T> Data, bool HasMore, string? NextCursor);
+
+/// <summary>
+/// What the caller asked for: <c>limit</c> (1..100, default 50) and the opaque <c>cursor</c> of the previous
+/// page. Both are checked here, so a bad one is a 400 whatever the list.
+/// </summary>
+public readonly record struct PageRequest
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 100;
+
+    public PageRequest(int? limit, string? cursor)
+    {
+        Limit = limit ?? DefaultLimit;
+        if (Limit is < 1 or > MaxLimit)
+        {
+            throw DomainException.BadRequest($"limit must be between 1 and {MaxLimit}.");
+        }
+
+        After = cursor is null ? null : PageCursor.Decode(cursor);
+    }
+
+    public int Limit { get; }
+
+    public PageCursor? After { get; }
+}
+
+/// <summary>
+/// A position in a newest-first list: the (created_at, id) of the last item seen. Keyset, not offset, so a
+/// page is stable while rows are inserted. Opaque to clients; anything that does not decode is a 400.
+/// </summary>
+public sealed record PageCursor(DateTimeOffset CreatedAt, Guid Id)
+{
+    private const string Version = "1";
+
+    public string Encode()
+    {
+        var text = string.Create(CultureInfo.InvariantCulture, $"{Version}.{CreatedAt.ToUnixTimeMilliseconds()}.{Id:N}");
+        return Base64Url.EncodeToString(System.Text.Encoding.ASCII.GetBytes(text));
+    }
+
+    public static PageCursor Decode(string cursor)
+    {
+        var invalid = DomainException.BadRequest("cursor is not a cursor this API returned.");
+        if (cursor.Length is 0 or > 128)
+        {
+            throw invalid;
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = Base64Url.DecodeFromChars(cursor);
+        }
+        catch (FormatException)
+        {
+            throw invalid;
+        }
+
+        var parts = System.Text.Encoding.ASCII.GetString(bytes).Split('.');
+        if (parts.Length != 3 || parts[0] != Version
+            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+            || ms > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()
+            || parts[2].Length != 32 || !Guid.TryParseExact(parts[2], "N", out var id))
+        {
+            throw invalid;
+        }
+
+        return new PageCursor(DateTimeOffset.FromUnixTimeMilliseconds(ms), id);
+    }
+}
+
+public static class PagingExtensions
+{
+    /// <summary>
+    /// Newest first by (<paramref name="createdAt"/>, <paramref name="id"/>), after the request's cursor, one
+    /// extra row fetched to know whether there is more.
+    /// </summary>
+    public static async Task<Page<TResult>> ToPageAsync<TEntity, TId, TResult>(
+        this IQueryable<TEntity> query,
+        PageRequest page,
+        Expression<Func<TEntity, DateTimeOffset>> createdAt,
+        Expression<Func<TEntity, TId>> id,
+        Func<TEntity, TResult> map,
+        CancellationToken cancellationToken)
+        where TId : struct, IEntityId<TId>
+    {
+        if (page.After is { } after)
+        {
+            query = query.Where(After(createdAt, id, after.CreatedAt, TId.From(after.Id)));
+        }
+
+        var rows = await query.OrderByDescending(createdAt).ThenByDescending(id).Take(page.Limit + 1).ToListAsync(cancellationToken);
+        var hasMore = rows.Count > page.Limit;
+        if (hasMore)
+        {
+            rows.RemoveAt(rows.Count - 1);
+        }
+
+        string? next = null;
+        if (hasMore)
+        {
+            var last = rows[^1];
+            next = new PageCursor(createdAt.Compile()(last), id.Compile()(last).Value).Encode();
+        }
+
+        return new Page<TResult>(rows.Select(map).ToList(), hasMore, next);
+    }
+
+    // e => e.CreatedAt < t || (e.CreatedAt == t && e.Id.CompareTo(i) < 0), built once per call from the two selectors.
+    private static Expression<Func<TEntity, bool>> After<TEntity, TId>(
+        Expression<Func<TEntity, DateTimeOffset>> createdAt, Expression<Func<TEntity, TId>> id, DateTimeOffset at, TId afterId)
+        where TId : struct, IEntityId<TId>
+    {
+        var entity = createdAt.Parameters[0];
+        var created = createdAt.Body;
+        var identity = new ReplaceParameter(id.Parameters[0], entity).Visit(id.Body);
+        Expression<Func<DateTimeOffset>> atValue = () => at;
+        Expression<Func<TId>> idValue = () => afterId;
+        var compare = Expression.Call(identity, typeof(TId).GetMethod(nameof(IComparable<TId>.CompareTo), [typeof(TId)])!, idValue.Body);
+        var body = Expression.OrElse(
+            Expression.LessThan(created, atValue.Body),
+            Expression.AndAlso(Expression.Equal(created, atValue.Body), Expression.LessThan(compare, Expression.Constant(0))));
+        return Expression.Lambda<Func<TEntity, bool>>(body, entity);
+    }
+
+    private sealed class ReplaceParameter(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
+    }
+}

@@ -1,0 +1,33 @@
+using Akua.Domain.Common;
+using Akua.Domain.Workspaces;
+
+namespace Akua.Application.Common.Security;
+
+public enum CredentialKind
+{
+    Session,
+    ApiToken,
+    Jwt,
+}
+
+/// <summary>
+/// A validated bearer credential: who is calling and with what. Broad credentials (session, JWT) belong to a
+/// user; a workspace API token belongs to one workspace and carries its fixed role.
+/// </summary>
+/// <param name="Id">The credential's wire id (<c>ses_…</c>, <c>tok_…</c>, or a JWT's <c>jti</c>).</param>
+/// <param name="Hash">The stored hash of the bearer secret: the key of caches and of the revocation feed.</param>
+public sealed record Credential(
+    CredentialKind Kind,
+    string Id,
+    byte[] Hash,
+    UserId? UserId,
+    WorkspaceId? WorkspaceId,
+    WorkspaceRole? TokenRole,
+    DateTimeOffset? ExpiresAt,
+    string? ClientId = null)
+{
+    /// <summary>A workspace API token acts on its own workspace only.</summary>
+    public bool IsWorkspaceBound => WorkspaceId is not null;
+
+    public override string ToString() => $"{Kind} {Id}";
+}

@@ -1,0 +1,25 @@
+using FluentValidation;
+
+namespace Akua.Application.Common.Validation;
+
+/// <summary>The rules several requests share, with messages written for API users.</summary>
+public static class RuleExtensions
+{
+    /// <summary>A year-5138 boundary: a timestamp this large is almost certainly milliseconds.</summary>
+    public const long MillisecondsThreshold = 100_000_000_000;
+
+    public static IRuleBuilderOptions<T, string> ValidName<T>(this IRuleBuilderInitial<T, string> rule, int maxLength) =>
+        rule.Cascade(CascadeMode.Stop)
+            .NotEmpty().WithMessage("{PropertyName} is required.")
+            .Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("{PropertyName} must not be blank.")
+            .MaximumLength(maxLength).WithMessage($"{{PropertyName}} must be at most {maxLength} characters.")
+            .Must(n => !n.Any(char.IsControl)).WithMessage("{PropertyName} must not contain control characters.");
+
+    /// <summary>Unix seconds in the future; a millisecond value gets a message that says so.</summary>
+    public static IRuleBuilderOptions<T, long?> FutureUnixSeconds<T>(this IRuleBuilderInitial<T, long?> rule, TimeProvider clock) =>
+        rule.Cascade(CascadeMode.Stop)
+            .Must(s => s is null or < MillisecondsThreshold)
+            .WithMessage("{PropertyName} is in Unix seconds; this value looks like milliseconds.")
+            .Must(s => s is null || s > clock.GetUtcNow().ToUnixTimeSeconds())
+            .WithMessage("{PropertyName} must be in the future.");
+}

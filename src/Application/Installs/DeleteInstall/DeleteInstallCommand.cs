@@ -1,0 +1,21 @@
+using Akua.Application.Common.Abstractions;
+using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Security;
+using Akua.Domain.Workspaces;
+using Mediator;
+
+namespace Akua.Application.Installs.DeleteInstall;
+
+public sealed record DeleteInstallCommand(string Id) : ICommand, IWorkspaceRequest
+{
+    public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+}
+
+internal sealed class DeleteInstallHandler(IApplicationDbContext db, WorkspaceScope workspace) : ICommandHandler<DeleteInstallCommand>
+{
+    public async ValueTask<Unit> Handle(DeleteInstallCommand command, CancellationToken cancellationToken)
+    {
+        db.Installs.Remove(await db.FindInstallAsync(command.Id, workspace, tracked: true, cancellationToken));
+        return Unit.Value;
+    }
+}

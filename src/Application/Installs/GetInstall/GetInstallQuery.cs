@@ -1,0 +1,20 @@
+using Akua.Application.Common.Abstractions;
+using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Security;
+using Akua.Domain.Workspaces;
+using MapsterMapper;
+using Mediator;
+
+namespace Akua.Application.Installs.GetInstall;
+
+public sealed record GetInstallQuery(string Id) : IQuery<InstallResponse>, IWorkspaceRequest
+{
+    public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
+}
+
+internal sealed class GetInstallHandler(IApplicationDbContext db, WorkspaceScope workspace, IMapper mapper)
+    : IQueryHandler<GetInstallQuery, InstallResponse>
+{
+    public async ValueTask<InstallResponse> Handle(GetInstallQuery query, CancellationToken cancellationToken) =>
+        mapper.Map<InstallResponse>(await db.FindInstallAsync(query.Id, workspace, tracked: false, cancellationToken));
+}

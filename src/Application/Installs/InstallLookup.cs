@@ -1,0 +1,23 @@
+using Akua.Application.Common.Abstractions;
+using Akua.Application.Common.Security;
+using Akua.Domain.Common;
+using Akua.Domain.Installs;
+using Microsoft.EntityFrameworkCore;
+
+namespace Akua.Application.Installs;
+
+internal static class InstallLookup
+{
+    /// <summary>The install in the current workspace; another workspace's, or a malformed id, is not found.</summary>
+    public static async Task<Install> FindInstallAsync(this IApplicationDbContext db, string id, WorkspaceScope workspace, bool tracked, CancellationToken cancellationToken)
+    {
+        var notFound = DomainException.NotFound("Install not found.");
+        if (!EntityId.TryParse<InstallId>(id, out var installId))
+        {
+            throw notFound;
+        }
+
+        var query = tracked ? db.Installs : db.Installs.AsNoTracking();
+        return await query.SingleOrDefaultAsync(i => i.Id == installId && i.WorkspaceId == workspace.Id, cancellationToken) ?? throw notFound;
+    }
+}

@@ -1,0 +1,23 @@
+using Akua.Application.Common.Abstractions;
+using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Paging;
+using Akua.Application.Common.Security;
+using Akua.Domain.Workspaces;
+using MapsterMapper;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace Akua.Application.Installs.ListInstalls;
+
+public sealed record ListInstallsQuery(PageRequest Page) : IQuery<Page<InstallResponse>>, IWorkspaceRequest
+{
+    public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
+}
+
+internal sealed class ListInstallsHandler(IApplicationDbContext db, WorkspaceScope workspace, IMapper mapper)
+    : IQueryHandler<ListInstallsQuery, Page<InstallResponse>>
+{
+    public async ValueTask<Page<InstallResponse>> Handle(ListInstallsQuery query, CancellationToken cancellationToken) =>
+        await db.Installs.AsNoTracking().Where(i => i.WorkspaceId == workspace.Id)
+            .ToPageAsync(query.Page, i => i.CreatedAt, i => i.Id, mapper.Map<InstallResponse>, cancellationToken);
+}

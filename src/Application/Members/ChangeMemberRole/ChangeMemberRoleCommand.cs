@@ -1,0 +1,32 @@
+using Akua.Application.Common.Abstractions;
+using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Security;
+using Akua.Domain.Common;
+using Akua.Domain.Workspaces;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace Akua.Application.Members.ChangeMemberRole;
+
+/// <summary>Changes a member's role; the last owner can never be demoted (409).</summary>
+public sealed record ChangeMemberRoleCommand(string UserId, WorkspaceRole Role) : ICommand<MemberResponse>, IWorkspaceRequest
+{
+    public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+}
+
+internal sealed class ChangeMemberRoleHandler(IApplicationDbContext db, WorkspaceScope workspace, TimeProvider clock)
+    : ICommandHandler<ChangeMemberRoleCommand, MemberResponse>
+{
+    public async ValueTask<MemberResponse> Handle(ChangeMemberRoleCommand command, CancellationToken cancellationToken)
+    {
+        var userId = MemberRules.ParseUserId(command.UserId);
+        var aggregate = await db.LoadAggregateAsync(workspace, cancellationToken);
+        var current = aggregate.RoleOf(userId) ?? throw DomainException.NotFound("Member not found.");
+        MemberRules.RequireMayManage(workspace, current);
+        MemberRules.RequireMayGrant(workspace, command.Role);
+
+        aggregate.ChangeMemberRole(userId, command.Role, clock);
+        var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == userId, cancellationToken);
+        return MemberResponse.From(aggregate.Memberships.Single(m => m.UserId == userId), user);
+    }
+}

@@ -1,0 +1,25 @@
+using Akua.Application.Common.Abstractions;
+using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Paging;
+using Akua.Application.Common.Security;
+using Akua.Domain.Workspaces;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace Akua.Application.Members.ListMembers;
+
+public sealed record ListMembersQuery(PageRequest Page) : IQuery<Page<MemberResponse>>, IWorkspaceRequest
+{
+    public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
+}
+
+internal sealed class ListMembersHandler(IApplicationDbContext db, WorkspaceScope workspace)
+    : IQueryHandler<ListMembersQuery, Page<MemberResponse>>
+{
+    public async ValueTask<Page<MemberResponse>> Handle(ListMembersQuery query, CancellationToken cancellationToken) =>
+        await db.Memberships.AsNoTracking()
+            .Where(m => m.WorkspaceId == workspace.Id)
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { Membership = m, User = u })
+            .ToPageAsync(query.Page, x => x.Membership.CreatedAt, x => x.Membership.Id,
+                x => MemberResponse.From(x.Membership, x.User), cancellationToken);
+}

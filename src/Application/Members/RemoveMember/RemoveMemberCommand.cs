@@ -1,0 +1,29 @@
+using Akua.Application.Common.Abstractions;
+using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Security;
+using Akua.Domain.Common;
+using Akua.Domain.Workspaces;
+using Mediator;
+
+namespace Akua.Application.Members.RemoveMember;
+
+/// <summary>Removes a member; the last owner can never be removed (409).</summary>
+public sealed record RemoveMemberCommand(string UserId) : ICommand, IWorkspaceRequest
+{
+    public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+}
+
+internal sealed class RemoveMemberHandler(IApplicationDbContext db, WorkspaceScope workspace, TimeProvider clock)
+    : ICommandHandler<RemoveMemberCommand>
+{
+    public async ValueTask<Unit> Handle(RemoveMemberCommand command, CancellationToken cancellationToken)
+    {
+        var userId = MemberRules.ParseUserId(command.UserId);
+        var aggregate = await db.LoadAggregateAsync(workspace, cancellationToken);
+        var current = aggregate.RoleOf(userId) ?? throw DomainException.NotFound("Member not found.");
+        MemberRules.RequireMayManage(workspace, current);
+
+        aggregate.RemoveMember(userId, clock);
+        return Unit.Value;
+    }
+}

@@ -1,0 +1,23 @@
+using Akua.Application.Common.Abstractions;
+using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Paging;
+using Akua.Application.Common.Security;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace Akua.Application.Sessions.ListSessions;
+
+/// <summary>The calling user's sessions, newest first.</summary>
+public sealed record ListSessionsQuery(PageRequest Page) : IQuery<Page<SessionResponse>>, IAuthenticatedRequest;
+
+internal sealed class ListSessionsHandler(IApplicationDbContext db, ICurrentPrincipal principal)
+    : IQueryHandler<ListSessionsQuery, Page<SessionResponse>>
+{
+    public async ValueTask<Page<SessionResponse>> Handle(ListSessionsQuery query, CancellationToken cancellationToken)
+    {
+        var user = principal.RequireUser();
+        var current = principal.Credential!.Kind == CredentialKind.Session ? principal.Credential.Id : null;
+        return await db.Sessions.AsNoTracking().Where(s => s.UserId == user)
+            .ToPageAsync(query.Page, s => s.CreatedAt, s => s.Id, s => SessionResponse.From(s, current), cancellationToken);
+    }
+}

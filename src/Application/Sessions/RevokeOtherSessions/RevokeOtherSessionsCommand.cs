@@ -1,0 +1,27 @@
+using Akua.Application.Common.Abstractions;
+using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Security;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace Akua.Application.Sessions.RevokeOtherSessions;
+
+/// <summary>Ends every session of the caller except the one making this request.</summary>
+public sealed record RevokeOtherSessionsCommand : ICommand, IAuthenticatedRequest;
+
+internal sealed class RevokeOtherSessionsHandler(IApplicationDbContext db, ICurrentPrincipal principal, TimeProvider clock)
+    : ICommandHandler<RevokeOtherSessionsCommand>
+{
+    public async ValueTask<Unit> Handle(RevokeOtherSessionsCommand command, CancellationToken cancellationToken)
+    {
+        var user = principal.RequireUser();
+        var current = principal.Credential!.Kind == CredentialKind.Session ? principal.Credential.Id : null;
+        var sessions = await db.Sessions.Where(s => s.UserId == user).ToListAsync(cancellationToken);
+        foreach (var session in sessions.Where(s => s.Id.ToString() != current))
+        {
+            db.End(session, clock);
+        }
+
+        return Unit.Value;
+    }
+}

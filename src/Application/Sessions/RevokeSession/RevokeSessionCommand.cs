@@ -1,0 +1,29 @@
+using Akua.Application.Common.Abstractions;
+using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Security;
+using Akua.Domain.Common;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace Akua.Application.Sessions.RevokeSession;
+
+/// <summary>Ends one of the caller's sessions (another user's looks absent).</summary>
+public sealed record RevokeSessionCommand(string Id) : ICommand, IAuthenticatedRequest;
+
+internal sealed class RevokeSessionHandler(IApplicationDbContext db, ICurrentPrincipal principal, TimeProvider clock)
+    : ICommandHandler<RevokeSessionCommand>
+{
+    public async ValueTask<Unit> Handle(RevokeSessionCommand command, CancellationToken cancellationToken)
+    {
+        var user = principal.RequireUser();
+        var notFound = DomainException.NotFound("Session not found.");
+        if (!EntityId.TryParse<SessionId>(command.Id, out var id))
+        {
+            throw notFound;
+        }
+
+        var session = await db.Sessions.SingleOrDefaultAsync(s => s.Id == id && s.UserId == user, cancellationToken) ?? throw notFound;
+        db.End(session, clock);
+        return Unit.Value;
+    }
+}

@@ -1,0 +1,23 @@
+using Akua.Application.Common.Abstractions;
+using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Security;
+using Akua.Domain.Workspaces;
+using Mediator;
+
+namespace Akua.Application.Workspaces.CreateWorkspace;
+
+/// <summary>Creates a workspace that the calling user owns.</summary>
+public sealed record CreateWorkspaceCommand(string Name, string? Slug) : ICommand<WorkspaceResponse>, IAuthenticatedRequest;
+
+internal sealed class CreateWorkspaceHandler(IApplicationDbContext db, ICurrentPrincipal principal, TimeProvider clock)
+    : ICommandHandler<CreateWorkspaceCommand, WorkspaceResponse>
+{
+    public async ValueTask<WorkspaceResponse> Handle(CreateWorkspaceCommand command, CancellationToken cancellationToken)
+    {
+        var owner = principal.RequireUser();
+        var slug = command.Slug ?? await db.FreeSlugAsync(command.Name, cancellationToken);
+        var workspace = Workspace.Create(command.Name, slug, owner, clock);
+        db.Workspaces.Add(workspace);
+        return WorkspaceResponse.From(workspace, WorkspaceRole.Owner);
+    }
+}

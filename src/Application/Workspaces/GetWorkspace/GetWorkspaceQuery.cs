@@ -1,0 +1,24 @@
+using Akua.Application.Common.Abstractions;
+using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Security;
+using Akua.Domain.Workspaces;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace Akua.Application.Workspaces.GetWorkspace;
+
+/// <summary>A workspace by id; one the caller is not in does not exist for it (404).</summary>
+public sealed record GetWorkspaceQuery(string WorkspaceId) : IQuery<WorkspaceResponse>, IWorkspaceRequest, ITargetsWorkspace
+{
+    public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
+}
+
+internal sealed class GetWorkspaceHandler(IApplicationDbContext db, WorkspaceScope workspace)
+    : IQueryHandler<GetWorkspaceQuery, WorkspaceResponse>
+{
+    public async ValueTask<WorkspaceResponse> Handle(GetWorkspaceQuery query, CancellationToken cancellationToken)
+    {
+        var found = await db.Workspaces.AsNoTracking().SingleAsync(w => w.Id == workspace.Id, cancellationToken);
+        return WorkspaceResponse.From(found, workspace.Role);
+    }
+}

@@ -1,0 +1,32 @@
+using Akua.Application.Common.Abstractions;
+using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Paging;
+using Akua.Application.Common.Security;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace Akua.Application.Workspaces.ListWorkspaces;
+
+/// <summary>The caller's workspaces; a workspace API token sees only its own.</summary>
+public sealed record ListWorkspacesQuery(PageRequest Page) : IQuery<Page<WorkspaceResponse>>, IAuthenticatedRequest;
+
+internal sealed class ListWorkspacesHandler(IApplicationDbContext db, ICurrentPrincipal principal)
+    : IQueryHandler<ListWorkspacesQuery, Page<WorkspaceResponse>>
+{
+    public async ValueTask<Page<WorkspaceResponse>> Handle(ListWorkspacesQuery query, CancellationToken cancellationToken)
+    {
+        var credential = principal.RequireCredential();
+        if (credential.WorkspaceId is { } bound)
+        {
+            var own = await db.Workspaces.AsNoTracking().SingleAsync(w => w.Id == bound, cancellationToken);
+            return new Page<WorkspaceResponse>(query.Page.After is null ? [WorkspaceResponse.From(own, credential.TokenRole!.Value)] : [], false, null);
+        }
+
+        var user = principal.RequireUser();
+        return await db.Memberships.AsNoTracking()
+            .Where(m => m.UserId == user)
+            .Join(db.Workspaces, m => m.WorkspaceId, w => w.Id, (m, w) => new { Membership = m, Workspace = w })
+            .ToPageAsync(query.Page, x => x.Membership.CreatedAt, x => x.Membership.Id,
+                x => WorkspaceResponse.From(x.Workspace, x.Membership.Role), cancellationToken);
+    }
+}

@@ -1,0 +1,26 @@
+using Akua.Application.Common.Abstractions;
+using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Security;
+using Akua.Domain.Workspaces;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace Akua.Application.Workspaces.UpdateWorkspace;
+
+/// <summary>Renames a workspace (PATCH: absent fields stay as they are).</summary>
+public sealed record UpdateWorkspaceCommand(string WorkspaceId, string? Name, string? Slug)
+    : ICommand<WorkspaceResponse>, IWorkspaceRequest, ITargetsWorkspace
+{
+    public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+}
+
+internal sealed class UpdateWorkspaceHandler(IApplicationDbContext db, WorkspaceScope workspace, TimeProvider clock)
+    : ICommandHandler<UpdateWorkspaceCommand, WorkspaceResponse>
+{
+    public async ValueTask<WorkspaceResponse> Handle(UpdateWorkspaceCommand command, CancellationToken cancellationToken)
+    {
+        var found = await db.Workspaces.SingleAsync(w => w.Id == workspace.Id, cancellationToken);
+        found.Rename(command.Name ?? found.Name, command.Slug, clock);
+        return WorkspaceResponse.From(found, workspace.Role);
+    }
+}

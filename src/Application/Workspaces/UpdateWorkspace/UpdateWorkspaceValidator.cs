@@ -1,0 +1,16 @@
+using Akua.Application.Common.Validation;
+using Akua.Domain.Workspaces;
+using FluentValidation;
+
+namespace Akua.Application.Workspaces.UpdateWorkspace;
+
+internal sealed class UpdateWorkspaceValidator : AbstractValidator<UpdateWorkspaceCommand>
+{
+    public UpdateWorkspaceValidator()
+    {
+        RuleFor(c => c).Must(c => c.Name is not null || c.Slug is not null).WithName("body").WithMessage("Send name, slug or both.");
+        When(c => c.Name is not null, () => RuleFor(c => c.Name!).ValidName(Workspace.MaxNameLength));
+        RuleFor(c => c.Slug).Must(s => s is null || Workspace.IsValidSlug(s))
+            .WithMessage("slug is 1 to 40 lowercase letters, digits or inner dashes.");
+    }
+}

@@ -1,0 +1,221 @@
+using System.Collections.Concurrent;
+using Akua.Application.Common.Security;
+using Akua.Domain.Common;
+using Akua.Domain.Sessions;
+using Akua.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Akua.Infrastructure.Authentication;
+
+public sealed class LastUseOptions
+{
+    /// <summary>How often the buffer is looked at for writes that are due.</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>At most one write per credential in this window (API.md: a minute).</summary>
+    public TimeSpan CoalesceWindow { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>
+/// Requests report uses here, in memory and without waiting. A background loop writes what is due in one
+/// transaction: a credential's first use at once (within a flush interval), later ones at most once per
+/// window, always the latest use. Stopping the host flushes everything, so a clean shutdown loses nothing.
+/// The writes are conditional updates that only move time forward, so batches from several nodes commute.
+/// </summary>
+public sealed partial class LastUseRecorder(
+    IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, TimeProvider clock, IOptions<LastUseOptions> options, ILogger<LastUseRecorder> logger)
+    : BackgroundService, ILastUseRecorder
+{
+    private static readonly TimeSpan ForgetAfter = TimeSpan.FromMinutes(10);
+    private readonly ConcurrentDictionary<Key, Slot> _slots = new();
+    private readonly SemaphoreSlim _flushing = new(1, 1);
+    private CancellationTokenRegistration _stopped;
+
+    public void Record(Credential credential, DateTimeOffset at)
+    {
+        if (KeyOf(credential) is not { } key)
+        {
+            return;
+        }
+
+        var slot = _slots.GetOrAdd(key, static _ => new Slot());
+        var ticks = at.UtcTicks;
+        var seen = Volatile.Read(ref slot.PendingTicks);
+        while (ticks > seen)
+        {
+            var previous = Interlocked.CompareExchange(ref slot.PendingTicks, ticks, seen);
+            if (previous == seen)
+            {
+                break;
+            }
+
+            seen = previous;
+        }
+    }
+
+    public DateTimeOffset? PendingUse(Credential credential)
+    {
+        if (KeyOf(credential) is not { } key || !_slots.TryGetValue(key, out var slot))
+        {
+            return null;
+        }
+
+        var pending = Volatile.Read(ref slot.PendingTicks);
+        return pending > Volatile.Read(ref slot.WrittenTicks) ? new DateTimeOffset(pending, TimeSpan.Zero) : null;
+    }
+
+    /// <summary>Writes the uses that are due (all of them when <paramref name="everything"/>); returns how many.</summary>
+    public async Task<int> FlushAsync(bool everything, CancellationToken cancellationToken)
+    {
+        await _flushing.WaitAsync(cancellationToken);
+        try
+        {
+            var now = clock.GetUtcNow().UtcTicks;
+            var window = options.Value.CoalesceWindow.Ticks;
+            var due = new List<(Key Key, Slot Slot, long Pending)>();
+            foreach (var (key, slot) in _slots)
+            {
+                var pending = Volatile.Read(ref slot.PendingTicks);
+                if (pending <= slot.WrittenTicks)
+                {
+                    if (now - slot.WrittenAtTicks > ForgetAfter.Ticks)
+                    {
+                        _slots.TryRemove(new KeyValuePair<Key, Slot>(key, slot));
+                    }
+
+                    continue;
+                }
+
+                if (everything || slot.WrittenAtTicks == 0 || now - slot.WrittenAtTicks >= window)
+                {
+                    due.Add((key, slot, pending));
+                }
+            }
+
+            if (due.Count == 0)
+            {
+                return 0;
+            }
+
+            await WriteAsync(due, cancellationToken);
+            foreach (var (_, slot, pending) in due)
+            {
+                slot.WrittenTicks = pending;
+                slot.WrittenAtTicks = now;
+            }
+
+            return due.Count;
+        }
+        finally
+        {
+            _flushing.Release();
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await FinalFlushAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Hosted services stop before the web server has drained its requests; uses recorded by those
+        // last requests are written once the host has stopped completely.
+        _stopped = lifetime.ApplicationStopped.Register(() => FinalFlushAsync(CancellationToken.None).GetAwaiter().GetResult());
+        using var timer = new PeriodicTimer(options.Value.FlushInterval, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await FlushAsync(everything: false, stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The database may be away; the uses stay buffered for the next tick.
+                    LogFlushFailed(logger, e);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task FinalFlushAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var written = await FlushAsync(everything: true, cancellationToken);
+            if (written > 0)
+            {
+                LogFinalFlush(logger, written);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogFlushFailed(logger, e);
+        }
+    }
+
+    private async Task WriteAsync(List<(Key Key, Slot Slot, long Pending)> due, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AkuaDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var (key, _, pending) in due)
+        {
+            var at = new DateTimeOffset(pending, TimeSpan.Zero);
+            if (key.Kind == CredentialKind.Session)
+            {
+                var id = SessionId.From(key.Id);
+                var expires = at + Session.Lifetime;
+                await db.Sessions.Where(s => s.Id == id && s.LastUsedAt < at && s.ExpiresAt > at)
+                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.LastUsedAt, at).SetProperty(s => s.ExpiresAt, expires), cancellationToken);
+            }
+            else
+            {
+                var id = ApiTokenId.From(key.Id);
+                await db.ApiTokens.Where(t => t.Id == id && (t.LastUsedAt == null || t.LastUsedAt < at))
+                    .ExecuteUpdateAsync(u => u.SetProperty(t => t.LastUsedAt, at), cancellationToken);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static Key? KeyOf(Credential credential) => credential.Kind switch
+    {
+        CredentialKind.Session when EntityId.TryParse<SessionId>(credential.Id, out var id) => new Key(CredentialKind.Session, id.Value),
+        CredentialKind.ApiToken when EntityId.TryParse<ApiTokenId>(credential.Id, out var id) => new Key(CredentialKind.ApiToken, id.Value),
+        _ => null, // a JWT has no row to update
+    };
+
+    public override void Dispose()
+    {
+        _stopped.Dispose();
+        _flushing.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing last-use times failed; they stay buffered")]
+    private static partial void LogFlushFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Last-use buffer flushed at shutdown ({Written} credentials)")]
+    private static partial void LogFinalFlush(ILogger logger, int written);
+
+    private readonly record struct Key(CredentialKind Kind, Guid Id);
+
+    private sealed class Slot
+    {
+        public long PendingTicks;
+        public long WrittenTicks;
+        public long WrittenAtTicks;
+    }
+}

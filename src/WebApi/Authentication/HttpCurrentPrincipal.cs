@@ -1,0 +1,13 @@
+using Akua.Application.Common.Security;
+
+namespace Akua.WebApi.Authentication;
+
+/// <summary>The Application's view of the caller, read from the current HTTP request.</summary>
+public sealed class HttpCurrentPrincipal(IHttpContextAccessor accessor) : ICurrentPrincipal
+{
+    public Credential? Credential => accessor.HttpContext?.Features.Get<CredentialFeature>()?.Credential;
+
+    // Several values join with commas and so are malformed, as an empty value is.
+    public string? RequestedWorkspace =>
+        accessor.HttpContext?.Request.Headers[WorkspaceContextHeader.Name] is { Count: > 0 } values ? values.ToString() : null;
+}
