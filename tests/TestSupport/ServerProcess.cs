@@ -41,18 +41,7 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             var testBin = AppContext.BaseDirectory;
             var configuration = testBin.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-            var root = new DirectoryInfo(testBin);
-            while (root is not null && !File.Exists(Path.Combine(root.FullName, "Akua.sln")))
-            {
-                root = root.Parent;
-            }
-
-            if (root is null)
-            {
-                throw new InvalidOperationException("Cannot find Akua.sln above " + testBin);
-            }
-
-            var dll = Path.Combine(root.FullName, "src", "WebApi", "bin", configuration, "net10.0", "Akua.WebApi.dll");
+            var dll = Path.Combine(Repository.Root, "src", "WebApi", "bin", configuration, "net10.0", "Akua.WebApi.dll");
             return File.Exists(dll) ? dll : throw new InvalidOperationException($"The server is not built: {dll}");
         }
     }

@@ -20,6 +20,9 @@ public class AkuaApiFactory(Func<TestDatabase> databaseFactory) : WebApplication
     /// <summary>When set before the first client, the server's clock: tests move time with it.</summary>
     public FakeTimeProvider? Clock { get; init; }
 
+    /// <summary>How often the last-use buffer is written (short by default, so tests see writes soon).</summary>
+    public string LastUseFlushInterval { get; init; } = "00:00:00.100";
+
     public DbCommandCounter Commands => Services.GetRequiredService<DbCommandCounter>();
 
     /// <summary>Overrides the connection string the server uses (for example, through a fault-injecting proxy).</summary>
@@ -34,13 +37,20 @@ public class AkuaApiFactory(Func<TestDatabase> databaseFactory) : WebApplication
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>Stops the server as a clean shutdown does, leaving the database for the test to read.</summary>
+    public async ValueTask DisposeAsyncKeepingDatabase()
+    {
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         Database.RequireAvailable();
         builder.UseEnvironment("Testing");
         builder.UseSetting("Database:Provider", Database.Provider.ToString());
         builder.UseSetting("ConnectionStrings:Akua", ConnectionString);
-        builder.UseSetting("LastUse:FlushInterval", "00:00:00.100");
+        builder.UseSetting("LastUse:FlushInterval", LastUseFlushInterval);
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<ILogEventSink>(Log);
