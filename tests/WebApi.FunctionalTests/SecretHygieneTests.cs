@@ -1,7 +1,4 @@
-using Akua.Infrastructure.Persistence;
 using Akua.WebApi.FunctionalTests.Support;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Akua.WebApi.FunctionalTests;
 
@@ -30,7 +27,7 @@ public abstract class SecretHygieneTests(AkuaApiFactory factory)
         await factory.Api(secrets[^1], "ws_" + new string('x', 60)).GetAsync("/v1/installs");
         await Task.Delay(500, TestContext.Current.CancellationToken); // let the last-use writer run
 
-        var stored = await DumpEveryColumnAsync();
+        var stored = await factory.DumpEveryColumnAsync();
         var logged = factory.Log.Text;
         Assert.NotEmpty(logged);
         foreach (var secret in secrets)
@@ -38,33 +35,6 @@ public abstract class SecretHygieneTests(AkuaApiFactory factory)
             Assert.DoesNotContain(secret, stored, StringComparison.Ordinal);
             Assert.DoesNotContain(secret, logged, StringComparison.Ordinal);
         }
-    }
-
-    private async Task<string> DumpEveryColumnAsync()
-    {
-        using var scope = factory.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<AkuaDbContext>();
-        var connection = db.Database.GetDbConnection();
-        await connection.OpenAsync(TestContext.Current.CancellationToken);
-        var dump = new System.Text.StringBuilder();
-        foreach (var table in db.Model.GetEntityTypes().Select(e => e.GetTableName()).Distinct())
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT * FROM \"{table}\"";
-            await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
-            while (await reader.ReadAsync(TestContext.Current.CancellationToken))
-            {
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    var value = reader.GetValue(i);
-                    // Bytes are read as text too: a secret stored as UTF-8 bytes would show up.
-                    dump.Append(value is byte[] bytes ? System.Text.Encoding.UTF8.GetString(bytes) : value?.ToString()).Append('|');
-                }
-            }
-        }
-
-        Assert.True(dump.Length > 0);
-        return dump.ToString();
     }
 }
 

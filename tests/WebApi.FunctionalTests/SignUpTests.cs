@@ -60,34 +60,9 @@ public sealed class SignUpTests(SqliteApiFactory factory) : IClassFixture<Sqlite
         var response = await factory.CreateClient().PostJsonAsync(SignUp, Accounts.SignUpBody(password: password));
         var token = (await response.JsonAsync()).GetProperty("token").GetString()!;
 
-        var dump = await DumpEveryTextColumnAsync();
+        var dump = await factory.DumpEveryColumnAsync();
 
         Assert.DoesNotContain(token, dump, StringComparison.Ordinal);
         Assert.DoesNotContain(password, dump, StringComparison.Ordinal);
-    }
-
-    private async Task<string> DumpEveryTextColumnAsync()
-    {
-        using var scope = factory.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<AkuaDbContext>();
-        var connection = db.Database.GetDbConnection();
-        await connection.OpenAsync(TestContext.Current.CancellationToken);
-        var dump = new System.Text.StringBuilder();
-        foreach (var table in db.Model.GetEntityTypes().Select(e => e.GetTableName()).Distinct())
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT * FROM \"{table}\"";
-            await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
-            while (await reader.ReadAsync(TestContext.Current.CancellationToken))
-            {
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    dump.Append(reader.GetValue(i) switch { byte[] bytes => Convert.ToHexString(bytes), var v => v?.ToString() }).Append('|');
-                }
-            }
-        }
-
-        Assert.True(dump.Length > 0);
-        return dump.ToString();
     }
 }
