@@ -1,6 +1,9 @@
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Security;
+using Akua.Infrastructure.Abuse;
 using Akua.Infrastructure.Authentication;
+using Akua.Infrastructure.OAuth;
+using Microsoft.AspNetCore.DataProtection;
 using Akua.Infrastructure.Persistence;
 using Akua.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
@@ -52,6 +55,10 @@ public static class DependencyInjection
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<ICredentialValidator, CredentialValidator>();
         services.AddOptions<LastUseOptions>().BindConfiguration("LastUse");
+        services.AddOptions<OAuthOptions>().BindConfiguration("OAuth");
+        services.AddSingleton<IOAuthClients, ConfiguredOAuthClients>();
+        services.AddSingleton<IAttemptLimiter, InMemoryAttemptLimiter>();
+        services.AddDataProtection().SetApplicationName("akua").PersistKeysToDbContext<AkuaDbContext>();
         services.AddSingleton<LastUseRecorder>();
         services.AddSingleton<ILastUseRecorder>(sp => sp.GetRequiredService<LastUseRecorder>());
         services.AddHostedService(sp => sp.GetRequiredService<LastUseRecorder>());

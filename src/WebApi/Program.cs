@@ -45,11 +45,29 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true)
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 builder.Services.AddProblemDetails();
 builder.Services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
-    .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
-builder.Services.AddAuthorization();
+    .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null)
+    .AddScheme<AuthenticationSchemeOptions, SessionCookieAuthenticationHandler>(SessionCookieAuthenticationHandler.SchemeName, null);
+builder.Services.AddAuthorizationBuilder().AddPolicy(SessionCookieAuthenticationHandler.Policy, policy => policy
+    .AddAuthenticationSchemes(SessionCookieAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
 builder.Services.AddHttpContextAccessor();
-builder.Services.AddScoped<ICurrentPrincipal, HttpCurrentPrincipal>();
+builder.Services.AddScoped<HttpCurrentPrincipal>();
+builder.Services.AddScoped<ICurrentPrincipal>(sp => sp.GetRequiredService<HttpCurrentPrincipal>());
+builder.Services.AddRazorPages(pages =>
+{
+    // Every page needs a browser sign-in unless it opts out here.
+    pages.Conventions.AuthorizeFolder("/", SessionCookieAuthenticationHandler.Policy);
+    pages.Conventions.AllowAnonymousToPage("/Login");
+    pages.Conventions.AllowAnonymousToPage("/Signup");
+    pages.Conventions.AllowAnonymousToPage("/Index");
+});
+builder.Services.AddAntiforgery(o =>
+{
+    o.Cookie.Name = "akua_csrf";
+    o.Cookie.SameSite = SameSiteMode.Strict;
+    o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+});
 builder.Services.AddAkuaOpenApi();
+builder.Services.AddAkuaRateLimits(builder.Configuration);
 
 builder.Services.AddApplication();
 builder.Services.AddInfrastructure(Path.Combine(builder.Environment.ContentRootPath, "data"));
@@ -57,12 +75,15 @@ builder.Services.AddInfrastructure(Path.Combine(builder.Environment.ContentRootP
 var app = builder.Build();
 
 app.UseMiddleware<RequestIdMiddleware>();
+app.UseSecurityHeaders();
 app.UseSerilogRequestLogging(o => o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms");
 app.UseExceptionHandler();
 app.UseBodySizeLimit();
 app.UseStatusCodePages(context => ApiErrors.WriteStatusPageAsync(context.HttpContext));
+app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapOpenApi(OpenApiSetup.DocumentPath).AllowAnonymous();
 app.MapHealthEndpoints();
@@ -72,6 +93,8 @@ app.MapWorkspaceEndpoints();
 app.MapMemberEndpoints();
 app.MapApiTokenEndpoints();
 app.MapInstallEndpoints();
+app.MapOAuthEndpoints();
+app.MapRazorPages();
 
 try
 {

@@ -10,12 +10,20 @@ public enum ErrorKind
     Conflict,
     Forbidden,
     Unauthorized,
+    /// <summary>Too many attempts; <see cref="DomainException.RetryAfter"/> says when to try again.</summary>
+    RateLimited,
 }
 
 /// <summary>An expected failure: a rule of the domain (or a use case) refused the operation.</summary>
 public class DomainException(ErrorKind kind, string message) : Exception(message)
 {
     public ErrorKind Kind { get; } = kind;
+
+    /// <summary>For <see cref="ErrorKind.RateLimited"/>: how long until a new attempt may succeed.</summary>
+    public TimeSpan? RetryAfter { get; private init; }
+
+    public static DomainException RateLimited(string message, TimeSpan retryAfter) =>
+        new(ErrorKind.RateLimited, message) { RetryAfter = retryAfter };
 
     public static DomainException Conflict(string message) => new(ErrorKind.Conflict, message);
 

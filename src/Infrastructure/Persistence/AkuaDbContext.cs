@@ -7,13 +7,17 @@ using Akua.Domain.Revocations;
 using Akua.Domain.Sessions;
 using Akua.Domain.Users;
 using Akua.Domain.Workspaces;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Akua.Infrastructure.Persistence;
 
 /// <summary>One EF Core model for all three engines; each engine keeps its own migrations (ADR-0005).</summary>
-public sealed class AkuaDbContext(DbContextOptions<AkuaDbContext> options) : DbContext(options), IApplicationDbContext
+public sealed class AkuaDbContext(DbContextOptions<AkuaDbContext> options) : DbContext(options), IApplicationDbContext, IDataProtectionKeyContext
 {
+    /// <summary>The Data Protection key ring (cookies, anti-forgery, protected keys), shared by every node.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<User> Users => Set<User>();
 
     public DbSet<Workspace> Workspaces => Set<Workspace>();
@@ -29,6 +33,8 @@ public sealed class AkuaDbContext(DbContextOptions<AkuaDbContext> options) : DbC
     public DbSet<Install> Installs => Set<Install>();
 
     public DbSet<Revocation> Revocations => Set<Revocation>();
+
+    public void DiscardChanges() => ChangeTracker.Clear();
 
     public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
     {

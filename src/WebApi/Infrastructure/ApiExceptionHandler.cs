@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Akua.Application.DeviceAuthorization;
 using Akua.Domain.Common;
 using Akua.Infrastructure.Persistence;
 using FluentValidation;
@@ -19,6 +20,17 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
             return false;
         }
 
+        if (OAuthResponses.IsOAuthPath(context.Request.Path) && AsOAuthError(exception) is { } oauth)
+        {
+            if (exception is DomainException { RetryAfter: { } wait })
+            {
+                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            await OAuthResponses.WriteErrorAsync(context, oauth.Error, oauth.Status);
+            return true;
+        }
+
         var (status, message, details) = Classify(exception);
         if (status == StatusCodes.Status500InternalServerError)
         {
@@ -30,6 +42,10 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
             context.Response.Headers.RetryAfter = "1";
         }
 
+        else if (exception is DomainException { RetryAfter: { } retryAfter })
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         else if (status == StatusCodes.Status401Unauthorized)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer realm=\"akua\"";
@@ -62,6 +78,17 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
         _ => (StatusCodes.Status500InternalServerError, "An internal error occurred.", null),
     };
 
+    /// <summary>The OAuth endpoints' failures in their own shape; null for what is not a client error (5xx stay envelopes).</summary>
+    private static (OAuthError Error, int Status)? AsOAuthError(Exception exception) => exception switch
+    {
+        OAuthException e => (e.Error, StatusCodes.Status400BadRequest),
+        ValidationException e => (OAuthError.InvalidRequest(string.Join(" ", e.Errors.Select(f => f.ErrorMessage))), StatusCodes.Status400BadRequest),
+        DomainException { Kind: ErrorKind.RateLimited } e => (new OAuthError("slow_down", e.Message), StatusCodes.Status429TooManyRequests),
+        BadHttpRequestException e when IsTooLarge(e) => (OAuthError.InvalidRequest("The request body is too large."), StatusCodes.Status413PayloadTooLarge),
+        BadHttpRequestException => (OAuthError.InvalidRequest("The request is malformed."), StatusCodes.Status400BadRequest),
+        _ => null,
+    };
+
     private static bool IsTooLarge(BadHttpRequestException exception)
     {
         // The body reader's 413 arrives wrapped in the binder's 400.
@@ -84,6 +111,7 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
         ErrorKind.Conflict => StatusCodes.Status409Conflict,
         ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
         ErrorKind.Unauthorized => StatusCodes.Status401Unauthorized,
+        ErrorKind.RateLimited => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status500InternalServerError,
     };
 

@@ -20,22 +20,30 @@ public sealed record SignInCommand(string Email, string Password, ClientContext 
 /// One generic failure, and the same hashing work whether or not the account exists, so the answer tells an
 /// attacker nothing about which emails have accounts.
 /// </summary>
-internal sealed class SignInHandler(IApplicationDbContext db, IPasswordHasher passwords, ISecrets secrets, IMapper mapper, TimeProvider clock)
+internal sealed class SignInHandler(
+    IApplicationDbContext db, IPasswordHasher passwords, ISecrets secrets, IAttemptLimiter limiter, IMapper mapper, TimeProvider clock)
     : ICommandHandler<SignInCommand, SessionTokenResponse>
 {
     public async ValueTask<SessionTokenResponse> Handle(SignInCommand command, CancellationToken cancellationToken)
     {
         var normalized = User.NormalizeEmail(command.Email);
+        (AttemptKind, string)[] keys = [(AttemptKind.SignInPerEmail, normalized), (AttemptKind.SignInPerAddress, command.Client.IpAddress ?? "unknown")];
+        await limiter.ThrowIfLimitedAsync("Too many failed sign-in attempts. Wait a while, then try again.", cancellationToken, keys);
+
         var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == normalized, cancellationToken);
+        var check = PasswordCheck.Failed;
         if (user is null)
         {
             passwords.VerifyAgainstDummy(command.Password);
-            throw Failed();
+        }
+        else
+        {
+            check = passwords.Verify(user.PasswordHash, command.Password);
         }
 
-        var check = passwords.Verify(user.PasswordHash, command.Password);
-        if (check == PasswordCheck.Failed)
+        if (user is null || check == PasswordCheck.Failed)
         {
+            await limiter.RecordFailuresAsync(cancellationToken, keys);
             throw Failed();
         }
 

@@ -32,4 +32,7 @@ public interface IApplicationDbContext
     DbSet<Revocation> Revocations { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets unsaved changes, after a save that lost a race, so nothing retries them.</summary>
+    void DiscardChanges();
 }

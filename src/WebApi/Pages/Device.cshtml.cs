@@ -1,0 +1,48 @@
+using Akua.Application.DeviceAuthorization.DecideDeviceCode;
+using Akua.Application.DeviceAuthorization.DescribeDeviceCode;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Akua.WebApi.Pages;
+
+/// <summary>
+/// The device approval page (RFC 8628 section 3.3): enter or confirm the code, see what is asking, approve or
+/// deny. Wrong codes count against the user and the address.
+/// </summary>
+public sealed class DeviceModel(IMediator mediator) : AkuaPage(mediator)
+{
+    [BindProperty(SupportsGet = true, Name = "user_code")]
+    public string? UserCode { get; set; }
+
+    public DeviceCodeDescription? Pending { get; private set; }
+
+    public string? Outcome { get; private set; }
+
+    public bool Approved { get; private set; }
+
+    public async Task OnGetAsync()
+    {
+        if (!string.IsNullOrWhiteSpace(UserCode))
+        {
+            (_, Pending) = await TryAsync(() => Mediator.Send(new DescribeDeviceCodeQuery(UserCode, Client)));
+        }
+    }
+
+    public IActionResult OnPostLookup() => RedirectToPage(new { user_code = UserCode?.Trim() });
+
+    public Task<IActionResult> OnPostApproveAsync() => DecideAsync(approve: true);
+
+    public Task<IActionResult> OnPostDenyAsync() => DecideAsync(approve: false);
+
+    private async Task<IActionResult> DecideAsync(bool approve)
+    {
+        var (ok, _) = await TryAsync(async () => await Mediator.Send(new DecideDeviceCodeCommand(UserCode ?? string.Empty, approve, Client)));
+        if (ok)
+        {
+            Approved = approve;
+            Outcome = approve ? $"The device with code {UserCode} is now signed in as you." : $"The request with code {UserCode} was denied.";
+        }
+
+        return Page();
+    }
+}

@@ -1,0 +1,90 @@
+using Akua.Application.ApiTokens;
+using Akua.Application.ApiTokens.CreateApiToken;
+using Akua.Application.ApiTokens.GetApiToken;
+using Akua.Application.ApiTokens.ListApiTokens;
+using Akua.Application.ApiTokens.RevokeApiToken;
+using Akua.Application.Common.Paging;
+using Akua.Application.Workspaces;
+using Akua.Application.Workspaces.ListWorkspaces;
+using Akua.Domain.Workspaces;
+using Akua.WebApi.Authentication;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Akua.WebApi.Pages.Settings;
+
+/// <summary>"Workspace settings &gt; API tokens": the same use cases as <c>/v1/api_tokens</c>, for people.</summary>
+public sealed class ApiTokensModel(IMediator mediator, HttpCurrentPrincipal principal, TimeProvider clock) : AkuaPage(mediator)
+{
+    [BindProperty(SupportsGet = true)]
+    public string? Workspace { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Revoke { get; set; }
+
+    public IReadOnlyList<WorkspaceResponse> Workspaces { get; private set; } = [];
+
+    public IReadOnlyList<ApiTokenResponse> Tokens { get; private set; } = [];
+
+    public CreatedApiTokenResponse? Created { get; private set; }
+
+    public ApiTokenResponse? Confirm { get; private set; }
+
+    public string? Revoked { get; private set; }
+
+    public async Task OnGetAsync()
+    {
+        if (await SelectWorkspaceAsync() && Revoke is not null)
+        {
+            (_, Confirm) = await TryAsync(() => Mediator.Send(new GetApiTokenQuery(Revoke)));
+        }
+
+        await LoadTokensAsync();
+    }
+
+    public async Task OnPostCreateAsync(string name, int expiresInDays, WorkspaceRole role)
+    {
+        if (await SelectWorkspaceAsync())
+        {
+            long? expiresAt = expiresInDays > 0 ? clock.GetUtcNow().AddDays(expiresInDays).ToUnixTimeSeconds() : null;
+            (_, Created) = await TryAsync(() => Mediator.Send(new CreateApiTokenCommand(name, expiresAt, role)));
+        }
+
+        await LoadTokensAsync();
+    }
+
+    public async Task OnPostRevokeAsync(string id)
+    {
+        if (await SelectWorkspaceAsync())
+        {
+            var (found, token) = await TryAsync(() => Mediator.Send(new GetApiTokenQuery(id)));
+            if (found && (await TryAsync(async () => await Mediator.Send(new RevokeApiTokenCommand(id)))).Ok)
+            {
+                Revoked = token!.Name;
+            }
+        }
+
+        await LoadTokensAsync();
+    }
+
+    /// <summary>The workspaces the user administers; the selected one becomes the request's workspace scope.</summary>
+    private async Task<bool> SelectWorkspaceAsync()
+    {
+        var (_, page) = await TryAsync(() => Mediator.Send(new ListWorkspacesQuery(new PageRequest(PageRequest.MaxLimit, null))));
+        Workspaces = page?.Data.Where(w => w.Role >= WorkspaceRole.Admin).ToList() ?? [];
+        Workspace = Workspaces.FirstOrDefault(w => w.Id == Workspace)?.Id ?? Workspaces.FirstOrDefault()?.Id;
+        principal.SelectedWorkspace = Workspace;
+        return Workspace is not null;
+    }
+
+    private async Task LoadTokensAsync()
+    {
+        if (Workspace is not null)
+        {
+            var error = Error;
+            var (_, page) = await TryAsync(() => Mediator.Send(new ListApiTokensQuery(new PageRequest(PageRequest.MaxLimit, null))));
+            Tokens = page?.Data ?? [];
+            Error ??= error;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using Akua.Application.Accounts.SignUp;
+using Akua.WebApi.Authentication;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Akua.WebApi.Pages;
+
+public sealed class SignupModel(IMediator mediator) : AkuaPage(mediator)
+{
+    [BindProperty]
+    public string Name { get; set; } = string.Empty;
+
+    [BindProperty]
+    public string Email { get; set; } = string.Empty;
+
+    [BindProperty]
+    public string Password { get; set; } = string.Empty;
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public IActionResult OnGet() => SignedIn ? RedirectToLocal(ReturnUrl) : Page();
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        var (ok, session) = await TryAsync(() => Mediator.Send(new SignUpCommand(Email, Password, Name, Client)));
+        if (!ok)
+        {
+            Password = string.Empty;
+            return Page();
+        }
+
+        SessionCookieAuthenticationHandler.Issue(HttpContext, session!.Token, DateTimeOffset.FromUnixTimeSeconds(session.ExpiresAt));
+        return RedirectToLocal(ReturnUrl);
+    }
+}
