@@ -2,6 +2,7 @@ using Akua.Application;
 using Akua.Application.Common.Security;
 using Akua.WebApi.Authentication;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
 using Akua.Infrastructure;
 using Akua.Infrastructure.Persistence;
 using Akua.WebApi.Endpoints;
@@ -59,6 +60,12 @@ builder.Services.AddRazorPages(pages =>
     pages.Conventions.AllowAnonymousToPage("/Login");
     pages.Conventions.AllowAnonymousToPage("/Signup");
     pages.Conventions.AllowAnonymousToPage("/Index");
+});
+builder.Services.Configure<CookieTempDataProviderOptions>(o =>
+{
+    o.Cookie.Name = "akua_flash";
+    o.Cookie.SameSite = SameSiteMode.Lax;
+    o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
 });
 builder.Services.AddAntiforgery(o =>
 {

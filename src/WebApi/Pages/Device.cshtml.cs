@@ -22,6 +22,13 @@ public sealed class DeviceModel(IMediator mediator) : AkuaPage(mediator)
 
     public async Task OnGetAsync()
     {
+        if (TempData[nameof(Outcome)] is string outcome)
+        {
+            Outcome = outcome;
+            Approved = TempData[nameof(Approved)] is true;
+            return;
+        }
+
         if (!string.IsNullOrWhiteSpace(UserCode))
         {
             (_, Pending) = await TryAsync(() => Mediator.Send(new DescribeDeviceCodeQuery(UserCode, Client)));
@@ -37,12 +44,14 @@ public sealed class DeviceModel(IMediator mediator) : AkuaPage(mediator)
     private async Task<IActionResult> DecideAsync(bool approve)
     {
         var (ok, _) = await TryAsync(async () => await Mediator.Send(new DecideDeviceCodeCommand(UserCode ?? string.Empty, approve, Client)));
-        if (ok)
+        if (!ok)
         {
-            Approved = approve;
-            Outcome = approve ? $"The device with code {UserCode} is now signed in as you." : $"The request with code {UserCode} was denied.";
+            return Page();
         }
 
-        return Page();
+        // Post, redirect, get: reloading the result page does not post the decision again.
+        TempData[nameof(Approved)] = approve;
+        TempData[nameof(Outcome)] = approve ? $"The device with code {UserCode} is now signed in as you." : $"The request with code {UserCode} was denied.";
+        return RedirectToPage();
     }
 }

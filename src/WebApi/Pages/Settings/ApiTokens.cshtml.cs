@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Akua.Application.ApiTokens;
 using Akua.Application.ApiTokens.CreateApiToken;
 using Akua.Application.ApiTokens.GetApiToken;
@@ -34,6 +35,9 @@ public sealed class ApiTokensModel(IMediator mediator, HttpCurrentPrincipal prin
 
     public async Task OnGetAsync()
     {
+        // What the last post did, carried over its redirect (once, in an encrypted cookie that is then removed).
+        Created = TempData[nameof(Created)] is string created ? JsonSerializer.Deserialize<CreatedApiTokenResponse>(created) : null;
+        Revoked = TempData[nameof(Revoked)] as string;
         if (await SelectWorkspaceAsync() && Revoke is not null)
         {
             (_, Confirm) = await TryAsync(() => Mediator.Send(new GetApiTokenQuery(Revoke)));
@@ -42,29 +46,38 @@ public sealed class ApiTokensModel(IMediator mediator, HttpCurrentPrincipal prin
         await LoadTokensAsync();
     }
 
-    public async Task OnPostCreateAsync(string name, int expiresInDays, WorkspaceRole role)
+    public async Task<IActionResult> OnPostCreateAsync(string name, int expiresInDays, WorkspaceRole role)
     {
         if (await SelectWorkspaceAsync())
         {
             long? expiresAt = expiresInDays > 0 ? clock.GetUtcNow().AddDays(expiresInDays).ToUnixTimeSeconds() : null;
-            (_, Created) = await TryAsync(() => Mediator.Send(new CreateApiTokenCommand(name, expiresAt, role)));
+            var (ok, created) = await TryAsync(() => Mediator.Send(new CreateApiTokenCommand(name, expiresAt, role)));
+            if (ok)
+            {
+                // Post, redirect, get: a reload must not create a second token.
+                TempData[nameof(Created)] = JsonSerializer.Serialize(created);
+                return RedirectToPage(new { workspace = Workspace });
+            }
         }
 
         await LoadTokensAsync();
+        return Page();
     }
 
-    public async Task OnPostRevokeAsync(string id)
+    public async Task<IActionResult> OnPostRevokeAsync(string id)
     {
         if (await SelectWorkspaceAsync())
         {
             var (found, token) = await TryAsync(() => Mediator.Send(new GetApiTokenQuery(id)));
             if (found && (await TryAsync(async () => await Mediator.Send(new RevokeApiTokenCommand(id)))).Ok)
             {
-                Revoked = token!.Name;
+                TempData[nameof(Revoked)] = token!.Name;
+                return RedirectToPage(new { workspace = Workspace });
             }
         }
 
         await LoadTokensAsync();
+        return Page();
     }
 
     /// <summary>The workspaces the user administers; the selected one becomes the request's workspace scope.</summary>

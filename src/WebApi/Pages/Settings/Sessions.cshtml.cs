@@ -4,6 +4,7 @@ using Akua.Application.Sessions.ListSessions;
 using Akua.Application.Sessions.RevokeOtherSessions;
 using Akua.Application.Sessions.RevokeSession;
 using Mediator;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Akua.WebApi.Pages.Settings;
 
@@ -13,26 +14,28 @@ public sealed class SessionsModel(IMediator mediator) : AkuaPage(mediator)
 
     public string? Message { get; private set; }
 
-    public Task OnGetAsync() => LoadAsync();
-
-    public async Task OnPostEndAsync(string id)
+    public Task OnGetAsync()
     {
-        if ((await TryAsync(async () => await Mediator.Send(new RevokeSessionCommand(id)))).Ok)
-        {
-            Message = "The session was ended.";
-        }
-
-        await LoadAsync();
+        Message = TempData[nameof(Message)] as string;
+        return LoadAsync();
     }
 
-    public async Task OnPostEndOthersAsync()
+    public Task<IActionResult> OnPostEndAsync(string id) =>
+        DoAsync(async () => await Mediator.Send(new RevokeSessionCommand(id)), "The session was ended.");
+
+    public Task<IActionResult> OnPostEndOthersAsync() =>
+        DoAsync(async () => await Mediator.Send(new RevokeOtherSessionsCommand()), "Every other session was ended.");
+
+    private async Task<IActionResult> DoAsync(Func<ValueTask<Unit>> action, string done)
     {
-        if ((await TryAsync(async () => await Mediator.Send(new RevokeOtherSessionsCommand()))).Ok)
+        if ((await TryAsync(action)).Ok)
         {
-            Message = "Every other session was ended.";
+            TempData[nameof(Message)] = done;
+            return RedirectToPage();
         }
 
         await LoadAsync();
+        return Page();
     }
 
     private async Task LoadAsync()

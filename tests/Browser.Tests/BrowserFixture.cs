@@ -1,0 +1,126 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Akua.TestSupport;
+using Microsoft.Playwright;
+
+namespace Akua.Browser.Tests;
+
+/// <summary>
+/// One server process (SQLite in a temporary file) and one headless Chromium for a test class. Without
+/// Chromium the suite is skipped with the reason; under CI=true that is a failure.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumVariable = "AKUA_CHROMIUM";
+    private readonly string _data = Directory.CreateTempSubdirectory("akua-browser-").FullName;
+    private IPlaywright? _playwright;
+    private ServerProcess? _server;
+
+    public IBrowser? Browser { get; private set; }
+
+    public string? SkipReason { get; private set; }
+
+    public Uri BaseAddress => _server!.BaseAddress;
+
+    public HttpClient Http { get; private set; } = new();
+
+    public static string ScreenshotFolder => Path.Combine(Repository.Root, "artifacts", "screenshots");
+
+    public async ValueTask InitializeAsync()
+    {
+        var chromium = Environment.GetEnvironmentVariable(ChromiumVariable) is { Length: > 0 } configured ? configured : "/usr/bin/chromium";
+        if (!File.Exists(chromium))
+        {
+            SkipReason = $"no Chromium at {chromium} (apt-get install chromium, or set {ChromiumVariable})";
+            return;
+        }
+
+        _server = ServerProcess.Start(Path.Combine(Repository.Root, "src", "WebApi"), new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Akua"] = $"Data Source={Path.Combine(_data, "akua.db")}",
+            ["LastUse__FlushInterval"] = "00:00:00.200",
+        });
+        if (!await _server.WaitUntilReadyAsync(TimeSpan.FromSeconds(60)))
+        {
+            throw new InvalidOperationException("The server did not start: " + _server.StandardOutput + _server.StandardError);
+        }
+
+        Http = new HttpClient { BaseAddress = _server.BaseAddress };
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        Directory.CreateDirectory(ScreenshotFolder);
+    }
+
+    public void RequireBrowser()
+    {
+        if (SkipReason is null)
+        {
+            return;
+        }
+
+        if (TestEnvironment.IsCi)
+        {
+            Assert.Fail("The browser suite may not skip under CI=true: " + SkipReason);
+        }
+
+        Assert.Skip("Browser suite skipped: " + SkipReason);
+    }
+
+    /// <summary>A fresh browser context (its own cookies) with a page on the server.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        RequireBrowser();
+        var context = await Browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), ViewportSize = new() { Width = 1200, Height = 800 } });
+        return await context.NewPageAsync();
+    }
+
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true });
+
+    public async Task<JsonElement> StartDeviceLoginAsync()
+    {
+        var response = await Http.PostAsync("/api/auth/device/code", new FormUrlEncodedContent(new Dictionary<string, string> { ["client_id"] = "cnap-cli" }));
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public async Task<JsonElement> PollAsync(string deviceCode)
+    {
+        var response = await Http.PostAsync("/oauth/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "urn:ietf:params:oauth:grant-type:device_code",
+            ["device_code"] = deviceCode,
+            ["client_id"] = "cnap-cli",
+        }));
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public async Task<int> WhoAmIStatusAsync(string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/auth/whoami");
+        request.Headers.Authorization = new("Bearer", token);
+        return (int)(await Http.SendAsync(request)).StatusCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        Http.Dispose();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        Directory.Delete(_data, recursive: true);
+    }
+}
