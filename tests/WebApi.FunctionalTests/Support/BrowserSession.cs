@@ -41,8 +41,10 @@ public sealed partial class BrowserSession(HttpClient http)
     {
         var handler = approve ? "Approve" : "Deny";
         var response = await SubmitAsync($"/device?user_code={userCode}", $"/device?handler={handler}", new() { ["user_code"] = userCode });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        // The decision redirects (post, redirect, get) to the page that says what happened.
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return await GetPageAsync(response.Headers.Location!.OriginalString);
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
