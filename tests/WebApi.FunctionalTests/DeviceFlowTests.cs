@@ -1,3 +1,4 @@
+using Akua.TestSupport;
 using System.Net.Http.Json;
 using Akua.WebApi.FunctionalTests.Support;
 
@@ -79,7 +80,7 @@ public sealed class DeviceFlowTests(FakeClockApiFactory factory) : IClassFixture
     public async Task An_approved_code_gives_a_working_session_once()
     {
         var user = await factory.SignUpAsync();
-        var browser = await BrowserSession.SignInAsync(factory, user);
+        var browser = await BrowserSessions.SignInAsync(factory, user);
         var device = Device();
         device.DefaultRequestHeaders.UserAgent.ParseAdd("cnap/9.9 (test)");
         var start = await DeviceFlow.StartAsync(device);
@@ -114,7 +115,7 @@ public sealed class DeviceFlowTests(FakeClockApiFactory factory) : IClassFixture
     [Fact]
     public async Task A_denied_code_answers_access_denied()
     {
-        var browser = await BrowserSession.SignInAsync(factory, await factory.SignUpAsync());
+        var browser = await BrowserSessions.SignInAsync(factory, await factory.SignUpAsync());
         var start = await DeviceFlow.StartAsync(Device());
 
         var denied = await browser.DecideAsync(start.GetProperty("user_code").GetString()!, approve: false);
@@ -126,7 +127,7 @@ public sealed class DeviceFlowTests(FakeClockApiFactory factory) : IClassFixture
     [Fact]
     public async Task After_15_minutes_the_code_is_expired_and_cannot_be_approved()
     {
-        var browser = await BrowserSession.SignInAsync(factory, await factory.SignUpAsync());
+        var browser = await BrowserSessions.SignInAsync(factory, await factory.SignUpAsync());
         var start = await DeviceFlow.StartAsync(Device());
 
         Wait(15 * 60);
@@ -140,7 +141,7 @@ public sealed class DeviceFlowTests(FakeClockApiFactory factory) : IClassFixture
     [Fact]
     public async Task Twenty_concurrent_exchanges_of_one_approved_code_give_exactly_one_token()
     {
-        var browser = await BrowserSession.SignInAsync(factory, await factory.SignUpAsync());
+        var browser = await BrowserSessions.SignInAsync(factory, await factory.SignUpAsync());
         var start = await DeviceFlow.StartAsync(Device());
         await browser.DecideAsync(start.GetProperty("user_code").GetString()!, approve: true);
         var deviceCode = start.GetProperty("device_code").GetString()!;

@@ -1,3 +1,4 @@
+using Akua.TestSupport;
 using Akua.WebApi.FunctionalTests.Support;
 using Duende.IdentityModel.Client;
 
@@ -13,7 +14,7 @@ public sealed class OAuthClientLibraryTests(SqliteApiFactory factory) : IClassFi
     public async Task Duende_IdentityModel_discovers_the_server_and_completes_the_device_flow()
     {
         var user = await factory.SignUpAsync();
-        var browser = await BrowserSession.SignInAsync(factory, user);
+        var browser = await BrowserSessions.SignInAsync(factory, user);
         var http = factory.CreateClient();
 
         var discovery = await http.GetDiscoveryDocumentAsync(new DiscoveryDocumentRequest

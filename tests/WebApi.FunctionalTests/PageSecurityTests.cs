@@ -1,3 +1,4 @@
+using Akua.TestSupport;
 using System.Net;
 using Akua.WebApi.FunctionalTests.Support;
 
@@ -56,7 +57,7 @@ public sealed class PageSecurityTests(SqliteApiFactory factory) : IClassFixture<
     public async Task A_cross_site_form_post_without_the_anti_forgery_token_is_refused()
     {
         var user = await factory.SignUpAsync();
-        var browser = await BrowserSession.SignInAsync(factory, user);
+        var browser = await BrowserSessions.SignInAsync(factory, user);
         var code = (await DeviceFlow.StartAsync(factory.CreateClient())).GetProperty("user_code").GetString()!;
 
         var forged = await browser.Http.PostAsync("/device?handler=Approve", new FormUrlEncodedContent(new Dictionary<string, string> { ["user_code"] = code }), TestContext.Current.CancellationToken);
@@ -70,7 +71,7 @@ public sealed class PageSecurityTests(SqliteApiFactory factory) : IClassFixture<
     public async Task Sign_out_ends_the_session_on_the_server()
     {
         var user = await factory.SignUpAsync();
-        var browser = await BrowserSession.SignInAsync(factory, user);
+        var browser = await BrowserSessions.SignInAsync(factory, user);
         var sessionsBefore = await factory.Api(user.Token).ExpectAsync(200, HttpMethod.Get, "/v1/sessions");
         Assert.Equal(2, sessionsBefore.GetProperty("data").GetArrayLength());
 
@@ -84,7 +85,7 @@ public sealed class PageSecurityTests(SqliteApiFactory factory) : IClassFixture<
     [Fact]
     public async Task Wrong_user_codes_are_limited_per_user()
     {
-        var browser = await BrowserSession.SignInAsync(factory, await factory.SignUpAsync());
+        var browser = await BrowserSessions.SignInAsync(factory, await factory.SignUpAsync());
 
         for (var i = 0; i < 10; i++)
         {

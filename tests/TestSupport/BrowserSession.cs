@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Xunit;
 
-namespace Akua.WebApi.FunctionalTests.Support;
+namespace Akua.TestSupport;
 
 /// <summary>
 /// A person at a browser, through real HTTP: signs in on the /login form (the cookie jar keeps the session
@@ -11,13 +12,18 @@ public sealed partial class BrowserSession(HttpClient http)
 {
     public HttpClient Http { get; } = http;
 
-    public static async Task<BrowserSession> SignInAsync(AkuaApiFactory factory, TestUser user)
+    /// <summary>Signs in on the /login form with a client that keeps cookies and does not follow redirects.</summary>
+    public static async Task<BrowserSession> SignInAsync(HttpClient http, string email, string password)
     {
-        var browser = new BrowserSession(factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
-        var response = await browser.SubmitAsync("/login", "/login", new() { ["Email"] = user.Email, ["Password"] = "correct horse battery" });
+        var browser = new BrowserSession(http);
+        var response = await browser.SubmitAsync("/login", "/login", new() { ["Email"] = email, ["Password"] = password });
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return browser;
     }
+
+    /// <summary>A client for a real server process that keeps cookies, as a browser does.</summary>
+    public static HttpClient CookieClient(Uri baseAddress) =>
+        new(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = baseAddress };
 
     public async Task<string> GetPageAsync(string url)
     {

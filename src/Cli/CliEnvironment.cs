@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Akua.Cli;
+
+/// <summary>
+/// Everything the CLI takes from the process: streams, environment, home folder, whether a person is at a
+/// terminal, and how to open a browser. Tests run the real commands with their own.
+/// </summary>
+public sealed class CliEnvironment
+{
+    public required TextWriter Out { get; init; }
+
+    public required TextWriter Err { get; init; }
+
+    public required Func<string, string?> Variable { get; init; }
+
+    public required string Home { get; init; }
+
+    /// <summary>A person can answer prompts (stdin and stdout are a terminal).</summary>
+    public bool IsInteractive { get; init; }
+
+    /// <summary>Opens a URL in a browser; false when there is no display or no opener.</summary>
+    public Func<string, bool> OpenBrowser { get; init; } = _ => false;
+
+    public static CliEnvironment FromProcess() => new()
+    {
+        Out = Console.Out,
+        Err = Console.Error,
+        Variable = Environment.GetEnvironmentVariable,
+        Home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
+        IsInteractive = !Console.IsInputRedirected && !Console.IsOutputRedirected,
+        OpenBrowser = OpenWithPlatformOpener,
+    };
+
+    private static bool OpenWithPlatformOpener(string url)
+    {
+        try
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Process.Start(new ProcessStartInfo(url) { UseShellExecute = true });
+                return true;
+            }
+
+            if (OperatingSystem.IsMacOS())
+            {
+                Process.Start("open", url);
+                return true;
+            }
+
+            // Elsewhere only with a display: over SSH or in a container there is nothing to open.
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux) || RuntimeInformation.IsOSPlatform(OSPlatform.FreeBSD))
+            {
+                if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DISPLAY")) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("WAYLAND_DISPLAY")))
+                {
+                    return false;
+                }
+
+                var opener = new ProcessStartInfo("xdg-open") { RedirectStandardOutput = true, RedirectStandardError = true };
+                opener.ArgumentList.Add(url);
+                Process.Start(opener);
+                return true;
+            }
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+        }
+
+        return false;
+    }
+}
