@@ -57,6 +57,10 @@ public static class DependencyInjection
         services.AddOptions<LastUseOptions>().BindConfiguration("LastUse");
         services.AddOptions<OAuthOptions>().BindConfiguration("OAuth");
         services.AddSingleton<IOAuthClients, ConfiguredOAuthClients>();
+        services.AddOptions<JwtOptions>().BindConfiguration("Jwt");
+        services.AddSingleton<SigningKeyStore>();
+        services.AddScoped<AccessTokens>();
+        services.AddScoped<IAccessTokens>(sp => sp.GetRequiredService<AccessTokens>());
         services.AddSingleton<IAttemptLimiter, InMemoryAttemptLimiter>();
         services.AddDataProtection().SetApplicationName("akua").PersistKeysToDbContext<AkuaDbContext>();
         services.AddSingleton<LastUseRecorder>();

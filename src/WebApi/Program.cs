@@ -53,6 +53,7 @@ builder.Services.AddAuthorizationBuilder().AddPolicy(SessionCookieAuthentication
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<HttpCurrentPrincipal>();
 builder.Services.AddScoped<ICurrentPrincipal>(sp => sp.GetRequiredService<HttpCurrentPrincipal>());
+builder.Services.AddScoped<Akua.Application.Common.Abstractions.IIssuer, HttpIssuer>();
 builder.Services.AddRazorPages(pages =>
 {
     // Every page needs a browser sign-in unless it opts out here.
@@ -101,6 +102,7 @@ app.MapMemberEndpoints();
 app.MapApiTokenEndpoints();
 app.MapInstallEndpoints();
 app.MapOAuthEndpoints();
+app.MapOAuthClientEndpoints();
 app.MapRazorPages();
 
 try

@@ -56,3 +56,11 @@ public readonly record struct InstallId(Guid Value) : IEntityId<InstallId>
     public int CompareTo(InstallId other) => Value.CompareTo(other.Value);
     public override string ToString() => EntityId.Format(this);
 }
+
+public readonly record struct OAuthClientId(Guid Value) : IEntityId<OAuthClientId>
+{
+    public static string Prefix => "oac_";
+    public static OAuthClientId From(Guid value) => new(value);
+    public int CompareTo(OAuthClientId other) => Value.CompareTo(other.Value);
+    public override string ToString() => EntityId.Format(this);
+}

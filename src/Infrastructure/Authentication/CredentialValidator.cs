@@ -1,5 +1,6 @@
 using Akua.Application.Common.Security;
 using Akua.Domain.Sessions;
+using Akua.Infrastructure.OAuth;
 using Akua.Infrastructure.Persistence;
 using Akua.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +11,7 @@ namespace Akua.Infrastructure.Authentication;
 /// Looks a well-shaped bearer token up by its SHA-256 and decides, exactly, whether it is valid now. Each
 /// accepted use is handed to the last-use recorder; nothing here writes to the database.
 /// </summary>
-internal sealed class CredentialValidator(AkuaDbContext db, ILastUseRecorder uses, TimeProvider clock) : ICredentialValidator
+internal sealed class CredentialValidator(AkuaDbContext db, ILastUseRecorder uses, AccessTokens jwts, TimeProvider clock) : ICredentialValidator
 {
     public async ValueTask<Credential?> ValidateAsync(string token, CredentialKind kind, CancellationToken cancellationToken)
     {
@@ -20,7 +21,8 @@ internal sealed class CredentialValidator(AkuaDbContext db, ILastUseRecorder use
         {
             CredentialKind.Session => await SessionAsync(hash, now, cancellationToken),
             CredentialKind.ApiToken => await ApiTokenAsync(hash, now, cancellationToken),
-            _ => null, // JWTs are accepted once this server signs them (the OAuth issue); never before.
+            CredentialKind.Jwt => await jwts.ValidateAsync(token, cancellationToken),
+            _ => null,
         };
 
         if (credential is not null)

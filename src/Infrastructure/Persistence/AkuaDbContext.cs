@@ -3,6 +3,7 @@ using Akua.Domain.ApiTokens;
 using Akua.Domain.Common;
 using Akua.Domain.DeviceCodes;
 using Akua.Domain.Installs;
+using Akua.Domain.OAuth;
 using Akua.Domain.Revocations;
 using Akua.Domain.Sessions;
 using Akua.Domain.Users;
@@ -34,6 +35,15 @@ public sealed class AkuaDbContext(DbContextOptions<AkuaDbContext> options) : DbC
 
     public DbSet<Revocation> Revocations => Set<Revocation>();
 
+    public DbSet<OAuthClient> OAuthClients => Set<OAuthClient>();
+
+    public DbSet<AuthorizationCode> AuthorizationCodes => Set<AuthorizationCode>();
+
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+
+    /// <summary>JWT signing keys: Infrastructure's own, not part of the use cases' view.</summary>
+    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+
     public void DiscardChanges() => ChangeTracker.Clear();
 
     public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
@@ -61,6 +71,7 @@ public sealed class AkuaDbContext(DbContextOptions<AkuaDbContext> options) : DbC
         configurationBuilder.Properties<SessionId>().HaveConversion<EntityIdConverter<SessionId>>();
         configurationBuilder.Properties<DeviceCodeId>().HaveConversion<EntityIdConverter<DeviceCodeId>>();
         configurationBuilder.Properties<InstallId>().HaveConversion<EntityIdConverter<InstallId>>();
+        configurationBuilder.Properties<OAuthClientId>().HaveConversion<EntityIdConverter<OAuthClientId>>();
 
         if (Database.IsSqlite())
         {

@@ -20,6 +20,14 @@ public sealed class Secrets : ISecrets
 
     public string NewUserCode() => RandomNumberGenerator.GetString(DeviceCode.UserCodeAlphabet, DeviceCode.UserCodeLength);
 
+    public string NewClientId() => "akua_" + RandomNumberGenerator.GetString(TokenFormat.Base62, 24);
+
+    public NewSecret NewClientSecret() => Issue("akcs_" + RandomNumberGenerator.GetString(TokenFormat.Base62, 40));
+
+    public NewSecret NewAuthorizationCode() => Issue(Base64UrlEncode(RandomNumberGenerator.GetBytes(32)));
+
+    public NewSecret NewRefreshToken() => Issue("akrt_" + RandomNumberGenerator.GetString(TokenFormat.Base62, 43));
+
     public byte[] Hash(string secret) => HashOf(secret);
 
     public static byte[] HashOf(ReadOnlySpan<char> secret)

@@ -3,6 +3,10 @@ using Akua.Application.Common.Abstractions;
 using Akua.Application.DeviceAuthorization;
 using Akua.Application.DeviceAuthorization.ExchangeDeviceCode;
 using Akua.Application.DeviceAuthorization.StartDeviceAuthorization;
+using Akua.Application.OAuth.ExchangeAuthorizationCode;
+using Akua.Application.OAuth.RefreshAccessToken;
+using Akua.Application.OAuth.RevokeToken;
+using Akua.Infrastructure.OAuth;
 using Akua.WebApi.Infrastructure;
 using Mediator;
 using Microsoft.Extensions.Primitives;
@@ -16,6 +20,8 @@ namespace Akua.WebApi.Endpoints;
 public static class OAuthEndpoints
 {
     public const string DeviceCodeGrant = "urn:ietf:params:oauth:grant-type:device_code";
+    public const string AuthorizationCodeGrant = "authorization_code";
+    public const string RefreshTokenGrant = "refresh_token";
     public const string DeviceCodeRateLimit = "device-code";
 
     public static IEndpointRouteBuilder MapOAuthEndpoints(this IEndpointRouteBuilder app)
@@ -24,17 +30,28 @@ public static class OAuthEndpoints
         app.MapPost("/api/auth/device/code", StartAsync).AllowAnonymous().RequireRateLimiting(DeviceCodeRateLimit).ExcludeFromDescription();
         app.MapPost("/api/auth/device/token", TokenAsync).AllowAnonymous().ExcludeFromDescription();
         app.MapPost("/oauth/token", TokenAsync).AllowAnonymous().ExcludeFromDescription();
+        app.MapPost("/oauth/revoke", RevokeAsync).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/.well-known/jwks.json", async (SigningKeyStore keys, CancellationToken ct) =>
+            Results.Text(await keys.JwksAsync(ct), "application/jwk-set+json")).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/.well-known/oauth-authorization-server", (HttpContext http) =>
         {
             var issuer = PublicUrl.Of(http);
             return Results.Json(new Dictionary<string, object>
             {
                 ["issuer"] = issuer,
+                ["authorization_endpoint"] = $"{issuer}/oauth/authorize",
                 ["device_authorization_endpoint"] = $"{issuer}/api/auth/device/code",
                 ["token_endpoint"] = $"{issuer}/oauth/token",
-                ["grant_types_supported"] = new[] { DeviceCodeGrant },
-                ["response_types_supported"] = Array.Empty<string>(),
-                ["token_endpoint_auth_methods_supported"] = new[] { "none" },
+                ["revocation_endpoint"] = $"{issuer}/oauth/revoke",
+                ["jwks_uri"] = $"{issuer}/.well-known/jwks.json",
+                ["grant_types_supported"] = new[] { AuthorizationCodeGrant, RefreshTokenGrant, DeviceCodeGrant },
+                ["response_types_supported"] = new[] { "code" },
+                ["response_modes_supported"] = new[] { "query" },
+                ["code_challenge_methods_supported"] = new[] { "S256" },
+                ["scopes_supported"] = new[] { "api" },
+                ["token_endpoint_auth_methods_supported"] = new[] { "none", "client_secret_basic", "client_secret_post" },
+                ["revocation_endpoint_auth_methods_supported"] = new[] { "none", "client_secret_basic", "client_secret_post" },
+                ["access_token_signing_alg_values_supported"] = new[] { "ES256" },
                 ["service_documentation"] = $"{issuer}/v1/openapi.json",
             });
         }).AllowAnonymous().ExcludeFromDescription();
@@ -55,22 +72,72 @@ public static class OAuthEndpoints
     {
         var form = await OAuthForm.ReadAsync(http);
         var grantType = form.Require("grant_type");
-        if (grantType != DeviceCodeGrant)
-        {
-            throw new OAuthException(OAuthError.UnsupportedGrantType($"grant_type must be {DeviceCodeGrant}."));
-        }
-
-        var clientId = form.Require("client_id");
-        if (clients.FindPublic(clientId) is null)
-        {
-            throw new OAuthException(OAuthError.InvalidClient("Unknown client_id."));
-        }
-
-        var result = await mediator.Send(new ExchangeDeviceCodeCommand(form.Require("device_code"), clientId), ct);
+        var (clientId, secret) = ClientCredentials(http, form);
         OAuthResponses.NoStore(http);
-        return result.Token is { } token
-            ? Results.Json(token, AkuaJson.Options)
-            : Results.Json(result.Error, AkuaJson.Options, statusCode: StatusCodes.Status400BadRequest);
+        switch (grantType)
+        {
+            case DeviceCodeGrant:
+                if (clients.FindPublic(clientId) is null)
+                {
+                    throw new OAuthException(OAuthError.InvalidClient("Unknown client_id."));
+                }
+
+                var device = await mediator.Send(new ExchangeDeviceCodeCommand(form.Require("device_code"), clientId), ct);
+                return Answer(device.Token, device.Error);
+            case AuthorizationCodeGrant:
+                var code = await mediator.Send(new ExchangeAuthorizationCodeCommand(
+                    form.Require("code"), form.Optional("redirect_uri"), clientId, secret, form.Optional("code_verifier")), ct);
+                return Answer(code.Token, code.Error);
+            case RefreshTokenGrant:
+                var refreshed = await mediator.Send(new RefreshAccessTokenCommand(form.Require("refresh_token"), clientId, secret), ct);
+                return Answer(refreshed.Token, refreshed.Error);
+            default:
+                throw new OAuthException(OAuthError.UnsupportedGrantType($"Supported grant types: {AuthorizationCodeGrant}, {RefreshTokenGrant}, {DeviceCodeGrant}."));
+        }
+    }
+
+    private static async Task<IResult> RevokeAsync(HttpContext http, IMediator mediator, CancellationToken ct)
+    {
+        var form = await OAuthForm.ReadAsync(http);
+        var (clientId, secret) = ClientCredentials(http, form, required: false);
+        var error = await mediator.Send(new RevokeTokenCommand(form.Require("token"), clientId.Length == 0 ? null : clientId, secret), ct);
+        OAuthResponses.NoStore(http);
+        return error is null ? Results.Ok() : Results.Json(error, AkuaJson.Options, statusCode: StatusCodes.Status400BadRequest);
+    }
+
+    private static IResult Answer(object? token, OAuthError? error) => token is not null
+        ? Results.Json(token, AkuaJson.Options)
+        : Results.Json(error, AkuaJson.Options, statusCode: StatusCodes.Status400BadRequest);
+
+    /// <summary>client_secret_basic (RFC 6749 section 2.3.1) or the form's client_id/client_secret, not both.</summary>
+    private static (string ClientId, string? Secret) ClientCredentials(HttpContext http, OAuthForm form, bool required = true)
+    {
+        var header = http.Request.Headers.Authorization.ToString();
+        if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            if (form.Optional("client_secret") is not null)
+            {
+                throw new OAuthException(OAuthError.InvalidRequest("Use one client authentication method, not two."));
+            }
+
+            try
+            {
+                var decoded = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim()));
+                var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+                if (colon > 0)
+                {
+                    return (Uri.UnescapeDataString(decoded[..colon]), Uri.UnescapeDataString(decoded[(colon + 1)..]));
+                }
+            }
+            catch (FormatException)
+            {
+            }
+
+            throw new OAuthException(OAuthError.InvalidClient("The Basic credentials are malformed."));
+        }
+
+        var clientId = required ? form.Require("client_id") : form.Optional("client_id") ?? string.Empty;
+        return (clientId, form.Optional("client_secret"));
     }
 }
 

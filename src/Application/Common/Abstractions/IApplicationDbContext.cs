@@ -1,6 +1,7 @@
 using Akua.Domain.ApiTokens;
 using Akua.Domain.DeviceCodes;
 using Akua.Domain.Installs;
+using Akua.Domain.OAuth;
 using Akua.Domain.Revocations;
 using Akua.Domain.Sessions;
 using Akua.Domain.Users;
@@ -30,6 +31,12 @@ public interface IApplicationDbContext
     DbSet<Install> Installs { get; }
 
     DbSet<Revocation> Revocations { get; }
+
+    DbSet<OAuthClient> OAuthClients { get; }
+
+    DbSet<AuthorizationCode> AuthorizationCodes { get; }
+
+    DbSet<RefreshToken> RefreshTokens { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 

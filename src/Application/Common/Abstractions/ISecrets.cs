@@ -20,5 +20,14 @@ public interface ISecrets
 
     string NewUserCode();
 
+    /// <summary>A client's public identifier (not a secret).</summary>
+    string NewClientId();
+
+    NewSecret NewClientSecret();
+
+    NewSecret NewAuthorizationCode();
+
+    NewSecret NewRefreshToken();
+
     byte[] Hash(string secret);
 }

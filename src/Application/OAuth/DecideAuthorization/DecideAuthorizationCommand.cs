@@ -1,0 +1,36 @@
+using Akua.Application.Common.Abstractions;
+using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Security;
+using Akua.Application.OAuth.DescribeAuthorization;
+using Akua.Domain.OAuth;
+using Mediator;
+
+namespace Akua.Application.OAuth.DecideAuthorization;
+
+/// <summary>The signed-in user grants or refuses the application; the answer is where to send the browser.</summary>
+public sealed record DecideAuthorizationCommand(AuthorizationRequest Request, bool Approve) : ICommand<string>, IAuthenticatedRequest;
+
+internal sealed class DecideAuthorizationHandler(IApplicationDbContext db, ICurrentPrincipal principal, ISecrets secrets, TimeProvider clock)
+    : ICommandHandler<DecideAuthorizationCommand, string>
+{
+    public async ValueTask<string> Handle(DecideAuthorizationCommand command, CancellationToken cancellationToken)
+    {
+        var user = principal.RequireUser();
+        var request = command.Request;
+        var (client, _) = await AuthorizationChecks.ClientAndRedirectAsync(db, request, cancellationToken);
+        if (AuthorizationChecks.RedirectError(request) is { } error)
+        {
+            return error;
+        }
+
+        if (!command.Approve)
+        {
+            return AuthorizationChecks.Redirect(request, [("error", "access_denied"), ("error_description", "The user refused.")]);
+        }
+
+        var code = secrets.NewAuthorizationCode();
+        db.AuthorizationCodes.Add(AuthorizationCode.Issue(
+            code.Hash, client.ClientId, user, request.RedirectUri!, request.Scope ?? OAuthRules.DefaultScope, request.CodeChallenge!, clock));
+        return AuthorizationChecks.Redirect(request, [("code", code.Value)]);
+    }
+}

@@ -1,0 +1,55 @@
+using Akua.Application.Common.Abstractions;
+using Akua.Application.Common.Authorization;
+using Akua.Application.DeviceAuthorization;
+using Akua.Application.Sessions;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace Akua.Application.OAuth.RevokeToken;
+
+/// <summary>
+/// RFC 7009: revokes a refresh token (its whole grant) or a session token. Holding a session token is
+/// authority enough to end it; a refresh token is revoked only by the client it was issued to. An unknown
+/// token is not an error.
+/// </summary>
+public sealed record RevokeTokenCommand(string Token, string? ClientId, string? ClientSecret) : ICommand<OAuthError?>, IAnonymousRequest
+{
+    public override string ToString() => $"RevokeTokenCommand {{ ClientId = {ClientId} }}";
+}
+
+internal sealed class RevokeTokenHandler(IApplicationDbContext db, ISecrets secrets, IOAuthClients configuredClients, TimeProvider clock)
+    : ICommandHandler<RevokeTokenCommand, OAuthError?>
+{
+    public async ValueTask<OAuthError?> Handle(RevokeTokenCommand command, CancellationToken cancellationToken)
+    {
+        var hash = secrets.Hash(command.Token);
+        var session = await db.Sessions.SingleOrDefaultAsync(s => s.TokenHash == hash, cancellationToken);
+        if (session is not null)
+        {
+            db.End(session, clock);
+            return null;
+        }
+
+        var refresh = await db.RefreshTokens.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
+        if (refresh is null || command.ClientId is null)
+        {
+            return null;
+        }
+
+        if (configuredClients.FindPublic(command.ClientId) is null)
+        {
+            var (client, error) = await db.AuthenticateClientAsync(secrets, command.ClientId, command.ClientSecret, cancellationToken);
+            if (client is null)
+            {
+                return error;
+            }
+        }
+
+        if (refresh.ClientId == command.ClientId)
+        {
+            await db.RevokeFamilyAsync(refresh.FamilyId, cancellationToken);
+        }
+
+        return null;
+    }
+}

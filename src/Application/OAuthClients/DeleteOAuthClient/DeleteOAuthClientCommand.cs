@@ -1,0 +1,29 @@
+using Akua.Application.Common.Abstractions;
+using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Security;
+using Akua.Domain.Common;
+using Akua.Domain.Workspaces;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace Akua.Application.OAuthClients.DeleteOAuthClient;
+
+/// <summary>Deletes an integration and every refresh token and pending code it holds.</summary>
+public sealed record DeleteOAuthClientCommand(string Id) : ICommand, IWorkspaceRequest
+{
+    public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+}
+
+internal sealed class DeleteOAuthClientHandler(IApplicationDbContext db, WorkspaceScope workspace) : ICommandHandler<DeleteOAuthClientCommand>
+{
+    public async ValueTask<Unit> Handle(DeleteOAuthClientCommand command, CancellationToken cancellationToken)
+    {
+        var notFound = DomainException.NotFound("OAuth client not found.");
+        var id = EntityId.TryParse<OAuthClientId>(command.Id, out var parsed) ? parsed : throw notFound;
+        var client = await db.OAuthClients.SingleOrDefaultAsync(c => c.Id == id && c.WorkspaceId == workspace.Id, cancellationToken) ?? throw notFound;
+        db.OAuthClients.Remove(client);
+        db.RefreshTokens.RemoveRange(await db.RefreshTokens.Where(t => t.ClientId == client.ClientId).ToListAsync(cancellationToken));
+        db.AuthorizationCodes.RemoveRange(await db.AuthorizationCodes.Where(c => c.ClientId == client.ClientId).ToListAsync(cancellationToken));
+        return Unit.Value;
+    }
+}

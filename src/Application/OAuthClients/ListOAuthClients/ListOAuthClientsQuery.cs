@@ -1,0 +1,22 @@
+using Akua.Application.Common.Abstractions;
+using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Paging;
+using Akua.Application.Common.Security;
+using Akua.Domain.Workspaces;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace Akua.Application.OAuthClients.ListOAuthClients;
+
+public sealed record ListOAuthClientsQuery(PageRequest Page) : IQuery<Page<OAuthClientResponse>>, IWorkspaceRequest
+{
+    public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
+}
+
+internal sealed class ListOAuthClientsHandler(IApplicationDbContext db, WorkspaceScope workspace)
+    : IQueryHandler<ListOAuthClientsQuery, Page<OAuthClientResponse>>
+{
+    public async ValueTask<Page<OAuthClientResponse>> Handle(ListOAuthClientsQuery query, CancellationToken cancellationToken) =>
+        await db.OAuthClients.AsNoTracking().Where(c => c.WorkspaceId == workspace.Id)
+            .ToPageAsync(query.Page, c => c.CreatedAt, c => c.Id, OAuthClientResponse.From, cancellationToken);
+}

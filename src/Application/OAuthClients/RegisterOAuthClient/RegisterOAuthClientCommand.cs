@@ -1,0 +1,28 @@
+using Akua.Application.Common.Abstractions;
+using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Security;
+using Akua.Domain.OAuth;
+using Akua.Domain.Workspaces;
+using Mediator;
+
+namespace Akua.Application.OAuthClients.RegisterOAuthClient;
+
+/// <summary>Registers an integration in the current workspace (owner or admin).</summary>
+public sealed record RegisterOAuthClientCommand(string Name, IReadOnlyList<string> RedirectUris, OAuthClientType Type)
+    : ICommand<RegisteredOAuthClientResponse>, IWorkspaceRequest
+{
+    public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+}
+
+internal sealed class RegisterOAuthClientHandler(IApplicationDbContext db, ISecrets secrets, WorkspaceScope workspace, TimeProvider clock)
+    : ICommandHandler<RegisterOAuthClientCommand, RegisteredOAuthClientResponse>
+{
+    public ValueTask<RegisteredOAuthClientResponse> Handle(RegisterOAuthClientCommand command, CancellationToken cancellationToken)
+    {
+        var secret = command.Type == OAuthClientType.Confidential ? secrets.NewClientSecret() : (NewSecret?)null;
+        var client = OAuthClient.Register(workspace.Id, secrets.NewClientId(), command.Name, command.Type, command.RedirectUris, secret?.Hash, clock);
+        db.OAuthClients.Add(client);
+        var view = OAuthClientResponse.From(client);
+        return ValueTask.FromResult(new RegisteredOAuthClientResponse(view.Id, view.ClientId, view.Name, view.RedirectUris, view.Type, view.CreatedAt, secret?.Value));
+    }
+}

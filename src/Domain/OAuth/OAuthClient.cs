@@ -1,0 +1,82 @@
+using Akua.Domain.Common;
+
+namespace Akua.Domain.OAuth;
+
+public enum OAuthClientType
+{
+    /// <summary>Cannot keep a secret (a mobile or single-page app): PKCE only.</summary>
+    Public,
+    /// <summary>Has a secret (stored hashed), and uses PKCE as well.</summary>
+    Confidential,
+}
+
+/// <summary>An integration registered in a workspace, allowed to ask users for access (authorization code + PKCE).</summary>
+public sealed class OAuthClient
+{
+    public const int MaxNameLength = 100;
+    public const int MaxRedirectUris = 10;
+    public const int MaxRedirectUriLength = 2000;
+
+    private List<string> _redirectUris = [];
+
+    private OAuthClient()
+    {
+        ClientId = Name = null!;
+    }
+
+    public OAuthClientId Id { get; private set; }
+
+    public WorkspaceId WorkspaceId { get; private set; }
+
+    /// <summary>The public identifier the client sends (<c>client_id</c>).</summary>
+    public string ClientId { get; private set; }
+
+    public string Name { get; private set; }
+
+    public OAuthClientType Type { get; private set; }
+
+    public IReadOnlyList<string> RedirectUris => _redirectUris;
+
+    /// <summary>SHA-256 of the secret of a confidential client; null for a public one.</summary>
+    public byte[]? SecretHash { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public static OAuthClient Register(
+        WorkspaceId workspace, string clientId, string name, OAuthClientType type, IEnumerable<string> redirectUris, byte[]? secretHash, TimeProvider clock)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(clientId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var uris = redirectUris.ToList();
+        if (uris.Count is 0 or > MaxRedirectUris || uris.Any(u => !IsValidRedirectUri(u)))
+        {
+            throw DomainException.Invalid($"redirect_uris needs 1 to {MaxRedirectUris} absolute URLs (https, or http on localhost) without a fragment.");
+        }
+
+        if ((type == OAuthClientType.Confidential) != (secretHash is not null))
+        {
+            throw new ArgumentException("A confidential client has a secret; a public one has none.", nameof(secretHash));
+        }
+
+        return new OAuthClient
+        {
+            Id = EntityId.New<OAuthClientId>(clock),
+            WorkspaceId = workspace,
+            ClientId = clientId,
+            Name = name.Trim(),
+            Type = type,
+            _redirectUris = uris.Distinct(StringComparer.Ordinal).ToList(),
+            SecretHash = secretHash is null ? null : Common.SecretHash.Require(secretHash),
+            CreatedAt = clock.GetUtcNow(),
+        };
+    }
+
+    /// <summary>Exact string match, as OAuth 2.1 requires: no prefixes, no wildcards.</summary>
+    public bool AllowsRedirect(string? redirectUri) => redirectUri is not null && _redirectUris.Contains(redirectUri, StringComparer.Ordinal);
+
+    public static bool IsValidRedirectUri(string uri) =>
+        uri.Length <= MaxRedirectUriLength
+        && Uri.TryCreate(uri, UriKind.Absolute, out var parsed)
+        && string.IsNullOrEmpty(parsed.Fragment)
+        && (parsed.Scheme == Uri.UriSchemeHttps || (parsed.Scheme == Uri.UriSchemeHttp && parsed.IsLoopback));
+}

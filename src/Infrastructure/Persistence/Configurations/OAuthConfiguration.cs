@@ -1,0 +1,71 @@
+using Akua.Domain.Common;
+using Akua.Domain.OAuth;
+using Akua.Domain.Users;
+using Akua.Domain.Workspaces;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Akua.Infrastructure.Persistence.Configurations;
+
+internal sealed class OAuthClientConfiguration : IEntityTypeConfiguration<OAuthClient>
+{
+    public void Configure(EntityTypeBuilder<OAuthClient> builder)
+    {
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.ClientId).HasMaxLength(64);
+        builder.HasIndex(c => c.ClientId).IsUnique();
+        builder.Property(c => c.Name).HasMaxLength(OAuthClient.MaxNameLength);
+        builder.Property(c => c.Type).HasConversion<string>().HasMaxLength(16);
+        builder.Property(c => c.SecretHash).HasMaxLength(SecretHash.Length);
+        builder.Ignore(c => c.RedirectUris);
+        builder.PrimitiveCollection<List<string>>("_redirectUris").HasColumnName("RedirectUris");
+        builder.HasIndex(c => new { c.WorkspaceId, c.CreatedAt });
+        builder.HasOne<Workspace>().WithMany().HasForeignKey(c => c.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AuthorizationCodeConfiguration : IEntityTypeConfiguration<AuthorizationCode>
+{
+    public void Configure(EntityTypeBuilder<AuthorizationCode> builder)
+    {
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.CodeHash).HasMaxLength(SecretHash.Length);
+        builder.HasIndex(c => c.CodeHash).IsUnique();
+        builder.Property(c => c.ClientId).HasMaxLength(64);
+        builder.Property(c => c.RedirectUri).HasMaxLength(OAuthClient.MaxRedirectUriLength);
+        builder.Property(c => c.Scope).HasMaxLength(256);
+        builder.Property(c => c.CodeChallenge).HasMaxLength(128);
+        builder.Property(c => c.Version).IsConcurrencyToken();
+        builder.HasIndex(c => c.ExpiresAt);
+        builder.Ignore(c => c.IsRedeemed);
+        builder.HasOne<User>().WithMany().HasForeignKey(c => c.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class RefreshTokenConfiguration : IEntityTypeConfiguration<RefreshToken>
+{
+    public void Configure(EntityTypeBuilder<RefreshToken> builder)
+    {
+        builder.HasKey(t => t.Id);
+        builder.Property(t => t.TokenHash).HasMaxLength(SecretHash.Length);
+        builder.HasIndex(t => t.TokenHash).IsUnique();
+        builder.HasIndex(t => t.FamilyId);
+        builder.Property(t => t.ClientId).HasMaxLength(64);
+        builder.HasIndex(t => t.ClientId);
+        builder.Property(t => t.Scope).HasMaxLength(256);
+        builder.Property(t => t.Version).IsConcurrencyToken();
+        builder.Ignore(t => t.IsConsumed);
+        builder.HasOne<User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class SigningKeyConfiguration : IEntityTypeConfiguration<SigningKey>
+{
+    public void Configure(EntityTypeBuilder<SigningKey> builder)
+    {
+        builder.HasKey(k => k.KeyId);
+        builder.Property(k => k.KeyId).HasMaxLength(64);
+        builder.Property(k => k.Algorithm).HasMaxLength(16);
+        builder.HasIndex(k => k.ExpiresAt);
+    }
+}

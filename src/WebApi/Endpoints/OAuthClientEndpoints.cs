@@ -1,0 +1,36 @@
+using Akua.Application.OAuthClients.DeleteOAuthClient;
+using Akua.Application.OAuthClients.ListOAuthClients;
+using Akua.Application.OAuthClients.RegisterOAuthClient;
+using Akua.Domain.OAuth;
+using Mediator;
+
+namespace Akua.WebApi.Endpoints;
+
+/// <summary><c>/v1/oauth_clients</c>: the workspace's integrations (API.md section 7).</summary>
+public static class OAuthClientEndpoints
+{
+    public sealed record RegisterOAuthClientRequest(string Name, IReadOnlyList<string> RedirectUris, OAuthClientType Type = OAuthClientType.Confidential);
+
+    public static IEndpointRouteBuilder MapOAuthClientEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/oauth_clients").WithTags("OAuth clients").RequireAuthorization();
+
+        group.MapPost("/", async (RegisterOAuthClientRequest body, IMediator mediator, CancellationToken ct) =>
+        {
+            var created = await mediator.Send(new RegisterOAuthClientCommand(body.Name, body.RedirectUris ?? [], body.Type), ct);
+            return TypedResults.Created($"/v1/oauth_clients/{created.Id}", created);
+        }).WorkspaceScoped().WithSummary("Register an integration (owner or admin); a confidential client's secret is in this answer only");
+
+        group.MapGet("/", async (int? limit, string? cursor, IMediator mediator, CancellationToken ct) =>
+            TypedResults.Ok(await mediator.Send(new ListOAuthClientsQuery(EndpointConventions.Page(limit, cursor)), ct)))
+            .WorkspaceScoped().WithSummary("List the workspace's integrations");
+
+        group.MapDelete("/{id}", async (string id, IMediator mediator, CancellationToken ct) =>
+        {
+            await mediator.Send(new DeleteOAuthClientCommand(id), ct);
+            return TypedResults.NoContent();
+        }).WorkspaceScoped().WithSummary("Delete an integration and revoke its refresh tokens (owner or admin)");
+
+        return app;
+    }
+}

@@ -1,0 +1,69 @@
+using Akua.Application.OAuth;
+using Akua.Application.OAuth.DecideAuthorization;
+using Akua.Application.OAuth.DescribeAuthorization;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Akua.WebApi.Pages.OAuth;
+
+/// <summary>
+/// The consent page of the authorization code flow (RFC 6749 section 4.1). Signing in goes through /login and
+/// comes back here with the same parameters; approving redirects to the client with a one-time code.
+/// </summary>
+public sealed class AuthorizeModel(IMediator mediator) : AkuaPage(mediator)
+{
+    [BindProperty(SupportsGet = true, Name = "client_id")]
+    public string? ClientId { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "redirect_uri")]
+    public string? RedirectUri { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "response_type")]
+    public string? ResponseType { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "scope")]
+    public string? Scope { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "state")]
+    public string? State { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "code_challenge")]
+    public string? CodeChallenge { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "code_challenge_method")]
+    public string? CodeChallengeMethod { get; set; }
+
+    public AuthorizationPrompt? Prompt { get; private set; }
+
+    /// <summary>The request's parameters, carried through the consent form unchanged.</summary>
+    public IEnumerable<(string Name, string Value)> Parameters => new (string, string?)[]
+    {
+        ("client_id", ClientId), ("redirect_uri", RedirectUri), ("response_type", ResponseType), ("scope", Scope),
+        ("state", State), ("code_challenge", CodeChallenge), ("code_challenge_method", CodeChallengeMethod),
+    }.Where(p => p.Item2 is not null).Select(p => (p.Item1, p.Item2!));
+
+    private AuthorizationRequest AuthorizationRequest => new(ClientId, RedirectUri, ResponseType, Scope, State, CodeChallenge, CodeChallengeMethod);
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        (_, Prompt) = await TryAsync(() => Mediator.Send(new DescribeAuthorizationQuery(AuthorizationRequest)));
+        return Prompt?.ErrorRedirect is { } error ? Redirect(error) : Page();
+    }
+
+    public Task<IActionResult> OnPostApproveAsync() => DecideAsync(approve: true);
+
+    public Task<IActionResult> OnPostDenyAsync() => DecideAsync(approve: false);
+
+    private async Task<IActionResult> DecideAsync(bool approve)
+    {
+        var (ok, redirect) = await TryAsync(() => Mediator.Send(new DecideAuthorizationCommand(AuthorizationRequest, approve)));
+        if (ok)
+        {
+            // Only ever a redirect URI registered by the client, checked by the use case.
+            return Redirect(redirect!);
+        }
+
+        (_, Prompt) = await TryAsync(() => Mediator.Send(new DescribeAuthorizationQuery(AuthorizationRequest)));
+        return Page();
+    }
+}

@@ -1,0 +1,52 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using Akua.TestSupport;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Akua.WebApi.FunctionalTests.Support;
+
+/// <summary>The browser side of the authorization code flow with PKCE, through the real consent page.</summary>
+public static class OAuthFlow
+{
+    public const string RedirectUri = "http://127.0.0.1:9/callback";
+
+    public static (string Verifier, string Challenge) NewPkce()
+    {
+        var verifier = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        return (verifier, Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))));
+    }
+
+    public static async Task<(string ClientId, string? Secret)> RegisterClientAsync(ApiClient admin, string type = "confidential", string redirectUri = RedirectUri)
+    {
+        var client = await admin.ExpectAsync(201, HttpMethod.Post, "/v1/oauth_clients", new { name = "Test Integration", redirect_uris = new[] { redirectUri }, type });
+        return (client.GetProperty("client_id").GetString()!, client.TryGetProperty("client_secret", out var s) ? s.GetString() : null);
+    }
+
+    public static Dictionary<string, string> Request(string clientId, string challenge, string state = "xyz", string redirectUri = RedirectUri) => new()
+    {
+        ["client_id"] = clientId,
+        ["redirect_uri"] = redirectUri,
+        ["response_type"] = "code",
+        ["scope"] = "api",
+        ["state"] = state,
+        ["code_challenge"] = challenge,
+        ["code_challenge_method"] = "S256",
+    };
+
+    public static string Url(Dictionary<string, string> parameters) => QueryHelpers.AddQueryString("/oauth/authorize", parameters!);
+
+    /// <summary>Approves on the consent page; returns the redirect's query parameters (code and state, or an error).</summary>
+    public static async Task<Dictionary<string, string>> ApproveAsync(BrowserSession browser, Dictionary<string, string> request, bool approve = true)
+    {
+        var response = await browser.SubmitAsync(Url(request), "/oauth/authorize?handler=" + (approve ? "Approve" : "Deny"), new Dictionary<string, string>(request));
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
+        return ParseRedirect(response.Headers.Location!.OriginalString);
+    }
+
+    public static Dictionary<string, string> ParseRedirect(string location)
+    {
+        Assert.StartsWith(RedirectUri.Split('?')[0], location, StringComparison.Ordinal);
+        return QueryHelpers.ParseQuery(new Uri(location).Query).ToDictionary(p => p.Key, p => p.Value.ToString());
+    }
+}
