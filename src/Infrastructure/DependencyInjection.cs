@@ -43,11 +43,16 @@ public static class DependencyInjection
         // Read when first needed, so a host (or a test) can change configuration up to the last moment.
         services.AddSingleton(sp => ReadDatabaseOptions(sp.GetRequiredService<IConfiguration>(), dataFolder));
         services.AddSingleton<DbCommandCounter>();
+        services.AddSingleton<CredentialCache>();
+        services.AddSingleton<RevocationEvictor>();
         services.AddDbContextPool<AkuaDbContext>((sp, options) =>
         {
             sp.GetRequiredService<DatabaseOptions>().Apply(options);
-            options.AddInterceptors(sp.GetRequiredService<DbCommandCounter>());
+            options.AddInterceptors(sp.GetRequiredService<DbCommandCounter>(), sp.GetRequiredService<RevocationEvictor>());
         });
+        services.AddOptions<RevocationFeedOptions>().BindConfiguration("RevocationFeed");
+        services.AddSingleton<RevocationFeedPoller>();
+        services.AddHostedService(sp => sp.GetRequiredService<RevocationFeedPoller>());
         services.AddScoped<IApplicationDbContext>(sp => sp.GetRequiredService<AkuaDbContext>());
         services.AddScoped<DatabaseStartup>();
         services.AddSingleton<ISecrets, Secrets>();

@@ -27,13 +27,13 @@ public sealed class AuthenticationTests(SqliteApiFactory factory) : IClassFixtur
         Assert.False(TokenFormat.HasValidChecksum(broken));
         await Task.Delay(300, TestContext.Current.CancellationToken); // let the last-use writer settle
 
-        var before = factory.Commands.Commands;
+        var before = factory.Commands.RequestCommands;
         for (var i = 0; i < 20; i++)
         {
             await (await factory.Api(broken).GetAsync("/v1/installs")).AssertErrorAsync(401, "unauthorized");
         }
 
-        Assert.Equal(before, factory.Commands.Commands);
+        Assert.Equal(before, factory.Commands.RequestCommands);
     }
 
     [Fact]
@@ -83,12 +83,12 @@ public sealed class AuthenticationTests(SqliteApiFactory factory) : IClassFixtur
     public async Task A_malformed_authorization_header_is_a_401_never_a_500(string[] header)
     {
         await Task.Delay(300, TestContext.Current.CancellationToken); // let the last-use writer settle
-        var before = factory.Commands.Commands;
+        var before = factory.Commands.RequestCommands;
 
         var response = await WhoAmIWithHeaderAsync(header);
 
         await response.AssertErrorAsync(401, "unauthorized");
-        Assert.Equal(before, factory.Commands.Commands);
+        Assert.Equal(before, factory.Commands.RequestCommands);
     }
 
     [Fact]

@@ -8,22 +8,45 @@ using Microsoft.EntityFrameworkCore;
 namespace Akua.Infrastructure.Authentication;
 
 /// <summary>
-/// Looks a well-shaped bearer token up by its SHA-256 and decides, exactly, whether it is valid now. Each
-/// accepted use is handed to the last-use recorder; nothing here writes to the database.
+/// Decides, exactly, whether a well-shaped bearer token is valid now: from this node's credential cache
+/// when it can, else by its SHA-256 in the database (or the JWT's signature). Each accepted use is handed
+/// to the last-use recorder; nothing here writes to the database.
 /// </summary>
-internal sealed class CredentialValidator(AkuaDbContext db, ILastUseRecorder uses, AccessTokens jwts, TimeProvider clock) : ICredentialValidator
+internal sealed class CredentialValidator(AkuaDbContext db, ILastUseRecorder uses, AccessTokens jwts, CredentialCache cache, TimeProvider clock) : ICredentialValidator
 {
     public async ValueTask<Credential?> ValidateAsync(string token, CredentialKind kind, CancellationToken cancellationToken)
     {
         var hash = Secrets.HashOf(token);
         var now = clock.GetUtcNow();
-        var credential = kind switch
+        Credential? credential;
+        if (cache.TryGet(hash, out var cached))
         {
-            CredentialKind.Session => await SessionAsync(hash, now, cancellationToken),
-            CredentialKind.ApiToken => await ApiTokenAsync(hash, now, cancellationToken),
-            CredentialKind.Jwt => await jwts.ValidateAsync(token, cancellationToken),
-            _ => null,
-        };
+            credential = cached is null ? null : StillValid(cached, now);
+        }
+        else
+        {
+            credential = kind switch
+            {
+                CredentialKind.Session => await SessionAsync(hash, cancellationToken),
+                CredentialKind.ApiToken => await ApiTokenAsync(hash, cancellationToken),
+                CredentialKind.Jwt => await jwts.ValidateAsync(token, cancellationToken),
+                _ => null,
+            };
+
+            if (credential is null)
+            {
+                // A bad JWT costs no query; only database lookups are worth remembering as misses.
+                if (kind != CredentialKind.Jwt)
+                {
+                    cache.RememberUnknown(hash);
+                }
+            }
+            else
+            {
+                cache.Remember(credential, credential.ExpiresAt);
+                credential = StillValid(new CredentialCache.Entry(credential, credential.ExpiresAt, 0), now);
+            }
+        }
 
         if (credential is not null)
         {
@@ -33,7 +56,26 @@ internal sealed class CredentialValidator(AkuaDbContext db, ILastUseRecorder use
         return credential;
     }
 
-    private async Task<Credential?> SessionAsync(byte[] hash, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>The exact expiry decision, for a cached credential as for a fresh one.</summary>
+    private Credential? StillValid(CredentialCache.Entry entry, DateTimeOffset now)
+    {
+        var credential = entry.Credential;
+        if (credential.Kind != CredentialKind.Session)
+        {
+            return entry.StoredExpiry is { } expiry && now >= expiry ? null : credential;
+        }
+
+        // A session slides: the stored expiry may lag the uses this node has not written yet; the decision may not.
+        var expiresAt = entry.StoredExpiry!.Value;
+        if (uses.PendingUse(credential) is { } pending && pending + Session.Lifetime > expiresAt)
+        {
+            expiresAt = pending + Session.Lifetime;
+        }
+
+        return now >= expiresAt ? null : credential with { ExpiresAt = now + Session.Lifetime };
+    }
+
+    private async Task<Credential?> SessionAsync(byte[] hash, CancellationToken cancellationToken)
     {
         var row = await db.Sessions.AsNoTracking()
             .Where(s => s.TokenHash == hash)
@@ -44,26 +86,15 @@ internal sealed class CredentialValidator(AkuaDbContext db, ILastUseRecorder use
             return null;
         }
 
-        var credential = new Credential(CredentialKind.Session, row.Id.ToString(), hash, row.UserId, null, null, row.ExpiresAt, row.ClientId);
-
-        // The stored expiry may lag the uses this node has not written yet; the decision may not.
-        var expiresAt = uses.PendingUse(credential) is { } pending && pending + Session.Lifetime > row.ExpiresAt
-            ? pending + Session.Lifetime
-            : row.ExpiresAt;
-        return now >= expiresAt ? null : credential with { ExpiresAt = now + Session.Lifetime };
+        return new Credential(CredentialKind.Session, row.Id.ToString(), hash, row.UserId, null, null, row.ExpiresAt, row.ClientId);
     }
 
-    private async Task<Credential?> ApiTokenAsync(byte[] hash, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Credential?> ApiTokenAsync(byte[] hash, CancellationToken cancellationToken)
     {
         var row = await db.ApiTokens.AsNoTracking()
             .Where(t => t.TokenHash == hash)
             .Select(t => new { t.Id, t.WorkspaceId, t.Role, t.ExpiresAt })
             .SingleOrDefaultAsync(cancellationToken);
-        if (row is null || (row.ExpiresAt is { } expiry && now >= expiry))
-        {
-            return null;
-        }
-
-        return new Credential(CredentialKind.ApiToken, row.Id.ToString(), hash, null, row.WorkspaceId, row.Role, row.ExpiresAt);
+        return row is null ? null : new Credential(CredentialKind.ApiToken, row.Id.ToString(), hash, null, row.WorkspaceId, row.Role, row.ExpiresAt);
     }
 }

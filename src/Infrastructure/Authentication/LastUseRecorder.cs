@@ -168,6 +168,7 @@ public sealed partial class LastUseRecorder(
 
     private async Task WriteAsync(List<(Key Key, Slot Slot, long Pending)> due, CancellationToken cancellationToken)
     {
+        using var background = DbCommandCounter.Background();
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AkuaDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

@@ -9,10 +9,22 @@ namespace Akua.Infrastructure.Persistence;
 /// </summary>
 public sealed class DbCommandCounter : DbCommandInterceptor
 {
+    private static readonly AsyncLocal<bool> InBackground = new();
     private long _commands;
+    private long _requestCommands;
     private long _writes;
 
     public long Commands => Interlocked.Read(ref _commands);
+
+    /// <summary>Commands sent on behalf of requests, leaving out the node's own background work (feed, last use).</summary>
+    public long RequestCommands => Interlocked.Read(ref _requestCommands);
+
+    /// <summary>Marks the calling flow as background work until disposed.</summary>
+    public static IDisposable Background()
+    {
+        InBackground.Value = true;
+        return new Scope();
+    }
 
     /// <summary>INSERT, UPDATE and DELETE statements.</summary>
     public long Writes => Interlocked.Read(ref _writes);
@@ -56,11 +68,21 @@ public sealed class DbCommandCounter : DbCommandInterceptor
     private void Count(DbCommand command)
     {
         Interlocked.Increment(ref _commands);
+        if (!InBackground.Value)
+        {
+            Interlocked.Increment(ref _requestCommands);
+        }
+
         var text = command.CommandText.AsSpan().TrimStart();
         if (text.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase) || text.StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase)
             || text.StartsWith("DELETE", StringComparison.OrdinalIgnoreCase) || text.Contains("\nUPDATE ", StringComparison.OrdinalIgnoreCase))
         {
             Interlocked.Increment(ref _writes);
         }
+    }
+
+    private sealed class Scope : IDisposable
+    {
+        public void Dispose() => InBackground.Value = false;
     }
 }

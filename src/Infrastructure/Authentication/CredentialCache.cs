@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using Akua.Application.Common.Security;
+
+namespace Akua.Infrastructure.Authentication;
+
+/// <summary>
+/// This node's memory of validated bearer credentials, keyed by the token's SHA-256: a hit costs a hash and
+/// a dictionary lookup instead of a database query. Expiry is still decided exactly on every use (the entry
+/// keeps the stored expiry). A revocation evicts at once on the node that made it, and through the
+/// revocation feed on every other node within a second. Unknown tokens are remembered briefly too, so a
+/// flood of made-up tokens costs at most one query per distinct token per minute; both parts are bounded.
+/// </summary>
+public sealed class CredentialCache(TimeProvider clock)
+{
+    /// <summary>A safety net: even without a revocation, an entry is re-read from the database this often.</summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(5);
+
+    public static readonly TimeSpan NegativeAge = TimeSpan.FromMinutes(1);
+
+    public const int MaxEntries = 100_000;
+
+    private readonly ConcurrentDictionary<HashKey, Entry> _known = new();
+    private readonly ConcurrentDictionary<HashKey, long> _unknown = new();
+
+    public int Count => _known.Count + _unknown.Count;
+
+    /// <summary>True when the cache has an answer: <paramref name="entry"/> is the credential, or null for "unknown".</summary>
+    public bool TryGet(ReadOnlySpan<byte> hash, out Entry? entry)
+    {
+        var key = HashKey.Of(hash);
+        var now = clock.GetUtcNow().UtcTicks;
+        if (_known.TryGetValue(key, out var found))
+        {
+            if (now - found.CachedAtTicks < MaxAge.Ticks)
+            {
+                entry = found;
+                return true;
+            }
+
+            _known.TryRemove(key, out _);
+        }
+        else if (_unknown.TryGetValue(key, out var since))
+        {
+            if (now - since < NegativeAge.Ticks)
+            {
+                entry = null;
+                return true;
+            }
+
+            _unknown.TryRemove(key, out _);
+        }
+
+        entry = null;
+        return false;
+    }
+
+    /// <param name="storedExpiry">The expiry as stored (a session's slides further with unwritten uses).</param>
+    public void Remember(Credential credential, DateTimeOffset? storedExpiry)
+    {
+        MakeRoom(_known);
+        _known[HashKey.Of(credential.Hash)] = new Entry(credential, storedExpiry, clock.GetUtcNow().UtcTicks);
+    }
+
+    public void RememberUnknown(ReadOnlySpan<byte> hash)
+    {
+        MakeRoom(_unknown);
+        _unknown[HashKey.Of(hash)] = clock.GetUtcNow().UtcTicks;
+    }
+
+    public void Evict(ReadOnlySpan<byte> hash)
+    {
+        var key = HashKey.Of(hash);
+        _known.TryRemove(key, out _);
+        _unknown.TryRemove(key, out _);
+    }
+
+    private static void MakeRoom<TValue>(ConcurrentDictionary<HashKey, TValue> map)
+    {
+        // Bounded: past the limit, drop a tenth (whatever comes first); evicted entries are simply re-read.
+        if (map.Count < MaxEntries)
+        {
+            return;
+        }
+
+        foreach (var key in map.Keys.Take(MaxEntries / 10))
+        {
+            map.TryRemove(key, out _);
+        }
+    }
+
+    public sealed record Entry(Credential Credential, DateTimeOffset? StoredExpiry, long CachedAtTicks);
+
+    /// <summary>The 32 bytes of a SHA-256 as a value key: no string, no allocation per lookup.</summary>
+    private readonly record struct HashKey(UInt128 High, UInt128 Low)
+    {
+        public static HashKey Of(ReadOnlySpan<byte> hash)
+        {
+            var halves = MemoryMarshal.Cast<byte, UInt128>(hash[..32]);
+            return new HashKey(halves[0], halves[1]);
+        }
+    }
+}

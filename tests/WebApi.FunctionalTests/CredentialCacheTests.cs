@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Akua.Infrastructure.Security;
+using Akua.TestSupport;
+using Akua.WebApi.FunctionalTests.Support;
+
+namespace Akua.WebApi.FunctionalTests;
+
+/// <summary>What the credential cache saves the database, and that revocation still wins, on one node and two.</summary>
+public sealed class CredentialCacheTests(SqliteApiFactory factory) : IClassFixture<SqliteApiFactory>
+{
+    // Another workspace in Akua-Context: refused by the credential alone, so the request itself reads nothing.
+    private const string Elsewhere = "ws_0123456789abcdef0123456789abcdef";
+
+    [Fact]
+    public async Task A_known_token_is_looked_up_once_then_served_from_memory()
+    {
+        var ann = await factory.SignUpAsync();
+        var (_, token) = await factory.Api(ann.Token, ann.WorkspaceId).CreateApiTokenAsync();
+
+        var before = factory.Commands.RequestCommands;
+        for (var i = 0; i < 20; i++)
+        {
+            await (await factory.Api(token, Elsewhere).GetAsync("/v1/installs")).AssertErrorAsync(403, "forbidden");
+        }
+
+        Assert.Equal(1, factory.Commands.RequestCommands - before);
+    }
+
+    [Fact]
+    public async Task An_unknown_token_costs_one_query_however_often_it_is_sent()
+    {
+        var unknown = TokenFormat.WithChecksum("sk_akua_" + Guid.NewGuid().ToString("N")[..26]);
+
+        var before = factory.Commands.RequestCommands;
+        for (var i = 0; i < 20; i++)
+        {
+            await (await factory.Api(unknown).GetAsync("/v1/installs")).AssertErrorAsync(401, "unauthorized");
+        }
+
+        Assert.Equal(1, factory.Commands.RequestCommands - before);
+    }
+
+    [Fact]
+    public async Task A_revocation_on_one_node_is_refused_by_another_within_a_second()
+    {
+        await using var other = new AkuaApiFactory(() => new ExistingDatabase(factory.Database));
+        await other.InitializeAsync();
+        var ann = await factory.SignUpAsync();
+        var admin = factory.Api(ann.Token, ann.WorkspaceId);
+        var worst = TimeSpan.Zero;
+
+        for (var trial = 0; trial < 5; trial++)
+        {
+            var (id, token) = await admin.CreateApiTokenAsync();
+            await other.Api(token).ExpectAsync(200, HttpMethod.Get, "/v1/auth/whoami"); // cached on the other node
+
+            await admin.ExpectAsync(204, HttpMethod.Delete, $"/v1/api_tokens/{id}");
+            var clock = Stopwatch.StartNew();
+            while ((int)(await other.Api(token).GetAsync("/v1/auth/whoami")).StatusCode != 401)
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), "the other node still accepts a revoked token");
+                await Task.Delay(20, TestContext.Current.CancellationToken);
+            }
+
+            worst = clock.Elapsed > worst ? clock.Elapsed : worst;
+            await (await factory.Api(token).GetAsync("/v1/auth/whoami")).AssertErrorAsync(401, "unauthorized"); // this node: at once
+        }
+
+        Assert.True(worst < TimeSpan.FromSeconds(1), $"worst revocation delay across nodes: {worst.TotalMilliseconds:0} ms");
+    }
+
+    [Fact]
+    public async Task Logging_out_ends_a_cached_session_at_once()
+    {
+        var ann = await factory.SignUpAsync();
+        await factory.Api(ann.Token).ExpectAsync(200, HttpMethod.Get, "/v1/auth/whoami");
+
+        await factory.Api(ann.Token).ExpectAsync(204, HttpMethod.Post, "/api/auth/sign-out");
+
+        await (await factory.Api(ann.Token).GetAsync("/v1/auth/whoami")).AssertErrorAsync(401, "unauthorized");
+    }
+}
