@@ -44,6 +44,7 @@ public static class DependencyInjection
         services.AddSingleton(sp => ReadDatabaseOptions(sp.GetRequiredService<IConfiguration>(), dataFolder));
         services.AddSingleton<DbCommandCounter>();
         services.AddSingleton<CredentialCache>();
+        services.AddMemoryCache(o => o.SizeLimit = 100_000); // bounded: display fields of whoami
         services.AddSingleton<RevocationEvictor>();
         services.AddDbContextPool<AkuaDbContext>((sp, options) =>
         {

@@ -93,8 +93,8 @@ internal sealed class CredentialValidator(AkuaDbContext db, ILastUseRecorder use
     {
         var row = await db.ApiTokens.AsNoTracking()
             .Where(t => t.TokenHash == hash)
-            .Select(t => new { t.Id, t.WorkspaceId, t.Role, t.ExpiresAt })
+            .Select(t => new { t.Id, t.WorkspaceId, t.Role, t.ExpiresAt, t.Prefix })
             .SingleOrDefaultAsync(cancellationToken);
-        return row is null ? null : new Credential(CredentialKind.ApiToken, row.Id.ToString(), hash, null, row.WorkspaceId, row.Role, row.ExpiresAt);
+        return row is null ? null : new Credential(CredentialKind.ApiToken, row.Id.ToString(), hash, null, row.WorkspaceId, row.Role, row.ExpiresAt, Prefix: row.Prefix);
     }
 }

@@ -3,11 +3,11 @@ using Akua.Application.Common.Authorization;
 using Akua.Application.Common.Mapping;
 using Akua.Application.Common.Security;
 using Akua.Domain.Common;
-using Akua.Domain.Sessions;
 using Akua.Domain.Workspaces;
 using MapsterMapper;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace Akua.Application.Accounts.WhoAmI;
 
@@ -27,48 +27,38 @@ public sealed record WhoAmIResponse(
     WorkspaceRole? Role,
     string? ClientId);
 
-internal sealed class WhoAmIHandler(IApplicationDbContext db, ICurrentPrincipal principal, ILastUseRecorder uses, IMapper mapper)
+/// <summary>
+/// Answered from the validated credential (kind, id, expiry, role: exact) and a short-lived memory of the
+/// user's or workspace's display fields, so the steady state reads nothing from the database. A rename
+/// shows within <see cref="DisplayFor"/>. The credential is in use right now, so that is its last use.
+/// </summary>
+internal sealed class WhoAmIHandler(IApplicationDbContext db, ICurrentPrincipal principal, IMemoryCache memory, IMapper mapper, TimeProvider clock)
     : IQueryHandler<WhoAmIQuery, WhoAmIResponse>
 {
+    public static readonly TimeSpan DisplayFor = TimeSpan.FromSeconds(30);
+
     public async ValueTask<WhoAmIResponse> Handle(WhoAmIQuery query, CancellationToken cancellationToken)
     {
         var credential = principal.RequireCredential();
-        var pending = uses.PendingUse(credential);
-        switch (credential.Kind)
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        var expiresAt = credential.ExpiresAt?.ToUnixTimeSeconds();
+        if (credential.WorkspaceId is { } workspaceId)
         {
-            case CredentialKind.ApiToken:
+            var workspace = await memory.GetOrCreateAsync(("whoami-workspace", workspaceId), async entry =>
             {
-                var id = EntityId.TryParse<ApiTokenId>(credential.Id, out var parsed) ? parsed : throw Gone();
-                var token = await db.ApiTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, cancellationToken) ?? throw Gone();
-                var workspace = await db.Workspaces.AsNoTracking().SingleAsync(w => w.Id == token.WorkspaceId, cancellationToken);
-                return new WhoAmIResponse(credential.Kind, credential.Id, token.Prefix, token.ExpiresAt?.ToUnixTimeSeconds(),
-                    Latest(token.LastUsedAt, pending)?.ToUnixTimeSeconds(), null, new WhoAmIWorkspace(workspace.Id.ToString(), workspace.Name, workspace.Slug), token.Role, null);
-            }
-
-            case CredentialKind.Session:
-            {
-                var id = EntityId.TryParse<SessionId>(credential.Id, out var parsed) ? parsed : throw Gone();
-                var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, cancellationToken) ?? throw Gone();
-                var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == session.UserId, cancellationToken);
-                var lastUsed = Latest(session.LastUsedAt, pending)!.Value;
-                var expires = Latest(session.ExpiresAt, lastUsed + Session.Lifetime)!.Value;
-                return new WhoAmIResponse(credential.Kind, credential.Id, null, expires.ToUnixTimeSeconds(), lastUsed.ToUnixTimeSeconds(),
-                    mapper.Map<UserResponse>(user), null, null, session.ClientId);
-            }
-
-            default:
-            {
-                var userId = principal.RequireUser();
-                var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == userId, cancellationToken);
-                return new WhoAmIResponse(credential.Kind, credential.Id, null, credential.ExpiresAt?.ToUnixTimeSeconds(), null,
-                    mapper.Map<UserResponse>(user), null, null, credential.ClientId);
-            }
+                entry.SetAbsoluteExpiration(DisplayFor).SetSize(1);
+                var found = await db.Workspaces.AsNoTracking().SingleAsync(w => w.Id == workspaceId, cancellationToken);
+                return new WhoAmIWorkspace(found.Id.ToString(), found.Name, found.Slug);
+            });
+            return new WhoAmIResponse(credential.Kind, credential.Id, credential.Prefix, expiresAt, now, null, workspace, credential.TokenRole, null);
         }
+
+        var userId = principal.RequireUser();
+        var user = await memory.GetOrCreateAsync(("whoami-user", userId), async entry =>
+        {
+            entry.SetAbsoluteExpiration(DisplayFor).SetSize(1);
+            return mapper.Map<UserResponse>(await db.Users.AsNoTracking().SingleAsync(u => u.Id == userId, cancellationToken));
+        });
+        return new WhoAmIResponse(credential.Kind, credential.Id, null, expiresAt, now, user, null, null, credential.ClientId);
     }
-
-    private static DateTimeOffset? Latest(DateTimeOffset? stored, DateTimeOffset? pending) =>
-        stored is null ? pending : pending is null ? stored : stored > pending ? stored : pending;
-
-    // Revoked between authentication and this read.
-    private static DomainException Gone() => DomainException.Unauthorized("The credential is no longer valid.");
 }

@@ -16,6 +16,7 @@ public enum CredentialKind
 /// </summary>
 /// <param name="Id">The credential's wire id (<c>ses_…</c>, <c>tok_…</c>, or a JWT's <c>jti</c>).</param>
 /// <param name="Hash">The stored hash of the bearer secret: the key of caches and of the revocation feed.</param>
+/// <param name="Prefix">A workspace API token's display prefix (<c>sk_akua_</c> + 4).</param>
 public sealed record Credential(
     CredentialKind Kind,
     string Id,
@@ -24,7 +25,8 @@ public sealed record Credential(
     WorkspaceId? WorkspaceId,
     WorkspaceRole? TokenRole,
     DateTimeOffset? ExpiresAt,
-    string? ClientId = null)
+    string? ClientId = null,
+    string? Prefix = null)
 {
     /// <summary>A workspace API token acts on its own workspace only.</summary>
     public bool IsWorkspaceBound => WorkspaceId is not null;
