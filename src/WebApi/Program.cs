@@ -15,10 +15,11 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddSerilog((services, logger) =>
 {
-    logger.ReadFrom.Configuration(builder.Configuration)
-        .MinimumLevel.Information()
+    // Defaults first, so configuration (Serilog:MinimumLevel...) can override them.
+    logger.MinimumLevel.Information()
         .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
         .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
+        .ReadFrom.Configuration(builder.Configuration)
         .Enrich.FromLogContext();
     foreach (var sink in services.GetServices<Serilog.Core.ILogEventSink>())
     {
@@ -33,7 +34,7 @@ builder.Services.AddSerilog((services, logger) =>
     {
         logger.WriteTo.Console(new CompactJsonFormatter());
     }
-});
+}, preserveStaticLogger: true); // this host's logger in DI, not the process-wide static one (several hosts share a test process)
 
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
@@ -84,7 +85,11 @@ var app = builder.Build();
 
 app.UseMiddleware<RequestIdMiddleware>();
 app.UseSecurityHeaders();
-app.UseSerilogRequestLogging(o => o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms");
+app.UseSerilogRequestLogging(o =>
+{
+    o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
+    o.Logger = app.Services.GetRequiredService<Serilog.ILogger>(); // this host's, not the static one
+});
 app.UseExceptionHandler();
 app.UseBodySizeLimit();
 app.UseStatusCodePages(context => ApiErrors.WriteStatusPageAsync(context.HttpContext));
@@ -104,6 +109,13 @@ app.MapInstallEndpoints();
 app.MapOAuthEndpoints();
 app.MapOAuthClientEndpoints();
 app.MapRazorPages();
+if (app.Configuration.GetValue<bool>("Diagnostics:Expose"))
+{
+    // Opt-in (the benchmark): what this node sent to the database and holds in its caches.
+    app.MapGet("/internal/diagnostics", (Akua.Infrastructure.Persistence.DbCommandCounter commands, Akua.Infrastructure.Authentication.CredentialCache cache) =>
+        Results.Json(new { db_commands = commands.Commands, db_request_commands = commands.RequestCommands, db_writes = commands.Writes, cached_credentials = cache.Count }))
+        .AllowAnonymous().ExcludeFromDescription();
+}
 
 try
 {

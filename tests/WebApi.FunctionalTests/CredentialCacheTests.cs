@@ -5,7 +5,12 @@ using Akua.WebApi.FunctionalTests.Support;
 
 namespace Akua.WebApi.FunctionalTests;
 
+/// <summary>Timing guarantees are measured alone, not while the rest of the suite shares the two cores.</summary>
+[CollectionDefinition(nameof(TimingCollection), DisableParallelization = true)]
+public sealed class TimingCollection;
+
 /// <summary>What the credential cache saves the database, and that revocation still wins, on one node and two.</summary>
+[Collection(nameof(TimingCollection))]
 public sealed class CredentialCacheTests(SqliteApiFactory factory) : IClassFixture<SqliteApiFactory>
 {
     // Another workspace in Akua-Context: refused by the credential alone, so the request itself reads nothing.

@@ -22,6 +22,7 @@ public sealed class CredentialCache(TimeProvider clock)
 
     private readonly ConcurrentDictionary<HashKey, Entry> _known = new();
     private readonly ConcurrentDictionary<HashKey, long> _unknown = new();
+    private readonly ConcurrentDictionary<HashKey, Task<Credential?>> _loading = new();
 
     public int Count => _known.Count + _unknown.Count;
 
@@ -66,6 +67,45 @@ public sealed class CredentialCache(TimeProvider clock)
     {
         MakeRoom(_unknown);
         _unknown[HashKey.Of(hash)] = clock.GetUtcNow().UtcTicks;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="load"/> once for concurrent misses of the same token; the others wait for its
+    /// answer (and load for themselves only if it failed). <paramref name="load"/> remembers what it found.
+    /// </summary>
+    public async Task<Credential?> LoadOnceAsync(byte[] hash, Func<Task<Credential?>> load)
+    {
+        var key = HashKey.Of(hash);
+        var mine = new TaskCompletionSource<Credential?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = _loading.GetOrAdd(key, mine.Task);
+        if (running != mine.Task)
+        {
+            try
+            {
+                return await running;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return await load();
+            }
+        }
+
+        try
+        {
+            var credential = await load();
+            mine.SetResult(credential);
+            return credential;
+        }
+        catch (Exception e)
+        {
+            mine.SetException(e);
+            _ = mine.Task.Exception; // observed here; waiters load for themselves
+            throw;
+        }
+        finally
+        {
+            _loading.TryRemove(new KeyValuePair<HashKey, Task<Credential?>>(key, mine.Task));
+        }
     }
 
     public void Evict(ReadOnlySpan<byte> hash)

@@ -4,6 +4,7 @@ using Akua.Infrastructure.OAuth;
 using Akua.Infrastructure.Persistence;
 using Akua.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Akua.Infrastructure.Authentication;
 
@@ -12,7 +13,7 @@ namespace Akua.Infrastructure.Authentication;
 /// when it can, else by its SHA-256 in the database (or the JWT's signature). Each accepted use is handed
 /// to the last-use recorder; nothing here writes to the database.
 /// </summary>
-internal sealed class CredentialValidator(AkuaDbContext db, ILastUseRecorder uses, AccessTokens jwts, CredentialCache cache, TimeProvider clock) : ICredentialValidator
+internal sealed class CredentialValidator(IServiceProvider services, ILastUseRecorder uses, CredentialCache cache, TimeProvider clock) : ICredentialValidator
 {
     public async ValueTask<Credential?> ValidateAsync(string token, CredentialKind kind, CancellationToken cancellationToken)
     {
@@ -25,27 +26,30 @@ internal sealed class CredentialValidator(AkuaDbContext db, ILastUseRecorder use
         }
         else
         {
-            credential = kind switch
+            // Concurrent misses of one token (a flood of the same unknown token) make one query.
+            var loaded = await cache.LoadOnceAsync(hash, async () =>
             {
-                CredentialKind.Session => await SessionAsync(hash, cancellationToken),
-                CredentialKind.ApiToken => await ApiTokenAsync(hash, cancellationToken),
-                CredentialKind.Jwt => await jwts.ValidateAsync(token, cancellationToken),
-                _ => null,
-            };
-
-            if (credential is null)
-            {
-                // A bad JWT costs no query; only database lookups are worth remembering as misses.
-                if (kind != CredentialKind.Jwt)
+                var found = kind switch
                 {
+                    CredentialKind.Session => await SessionAsync(hash, cancellationToken),
+                    CredentialKind.ApiToken => await ApiTokenAsync(hash, cancellationToken),
+                    CredentialKind.Jwt => await services.GetRequiredService<AccessTokens>().ValidateAsync(token, cancellationToken),
+                    _ => null,
+                };
+
+                if (found is not null)
+                {
+                    cache.Remember(found, found.ExpiresAt);
+                }
+                else if (kind != CredentialKind.Jwt)
+                {
+                    // A bad JWT costs no query; only database lookups are worth remembering as misses.
                     cache.RememberUnknown(hash);
                 }
-            }
-            else
-            {
-                cache.Remember(credential, credential.ExpiresAt);
-                credential = StillValid(new CredentialCache.Entry(credential, credential.ExpiresAt, 0), now);
-            }
+
+                return found;
+            });
+            credential = loaded is null ? null : StillValid(new CredentialCache.Entry(loaded, loaded.ExpiresAt, 0), now);
         }
 
         if (credential is not null)
@@ -55,6 +59,9 @@ internal sealed class CredentialValidator(AkuaDbContext db, ILastUseRecorder use
 
         return credential;
     }
+
+    // Resolved on a cache miss only: a hit rents no database context.
+    private AkuaDbContext Db => services.GetRequiredService<AkuaDbContext>();
 
     /// <summary>The exact expiry decision, for a cached credential as for a fresh one.</summary>
     private Credential? StillValid(CredentialCache.Entry entry, DateTimeOffset now)
@@ -77,7 +84,7 @@ internal sealed class CredentialValidator(AkuaDbContext db, ILastUseRecorder use
 
     private async Task<Credential?> SessionAsync(byte[] hash, CancellationToken cancellationToken)
     {
-        var row = await db.Sessions.AsNoTracking()
+        var row = await Db.Sessions.AsNoTracking()
             .Where(s => s.TokenHash == hash)
             .Select(s => new { s.Id, s.UserId, s.ExpiresAt, s.ClientId })
             .SingleOrDefaultAsync(cancellationToken);
@@ -91,7 +98,7 @@ internal sealed class CredentialValidator(AkuaDbContext db, ILastUseRecorder use
 
     private async Task<Credential?> ApiTokenAsync(byte[] hash, CancellationToken cancellationToken)
     {
-        var row = await db.ApiTokens.AsNoTracking()
+        var row = await Db.ApiTokens.AsNoTracking()
             .Where(t => t.TokenHash == hash)
             .Select(t => new { t.Id, t.WorkspaceId, t.Role, t.ExpiresAt, t.Prefix })
             .SingleOrDefaultAsync(cancellationToken);

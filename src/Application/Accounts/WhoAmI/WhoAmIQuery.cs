@@ -8,6 +8,7 @@ using MapsterMapper;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Akua.Application.Accounts.WhoAmI;
 
@@ -30,9 +31,10 @@ public sealed record WhoAmIResponse(
 /// <summary>
 /// Answered from the validated credential (kind, id, expiry, role: exact) and a short-lived memory of the
 /// user's or workspace's display fields, so the steady state reads nothing from the database. A rename
-/// shows within <see cref="DisplayFor"/>. The credential is in use right now, so that is its last use.
+/// shows within <see cref="DisplayFor"/>. The credential is in use right now, so that is its last use. The
+/// database context is resolved only on a miss, so a hit does not even rent one.
 /// </summary>
-internal sealed class WhoAmIHandler(IApplicationDbContext db, ICurrentPrincipal principal, IMemoryCache memory, IMapper mapper, TimeProvider clock)
+internal sealed class WhoAmIHandler(IServiceProvider services, ICurrentPrincipal principal, IMemoryCache memory, IMapper mapper, TimeProvider clock)
     : IQueryHandler<WhoAmIQuery, WhoAmIResponse>
 {
     public static readonly TimeSpan DisplayFor = TimeSpan.FromSeconds(30);
@@ -47,7 +49,7 @@ internal sealed class WhoAmIHandler(IApplicationDbContext db, ICurrentPrincipal 
             var workspace = await memory.GetOrCreateAsync(("whoami-workspace", workspaceId), async entry =>
             {
                 entry.SetAbsoluteExpiration(DisplayFor).SetSize(1);
-                var found = await db.Workspaces.AsNoTracking().SingleAsync(w => w.Id == workspaceId, cancellationToken);
+                var found = await services.GetRequiredService<IApplicationDbContext>().Workspaces.AsNoTracking().SingleAsync(w => w.Id == workspaceId, cancellationToken);
                 return new WhoAmIWorkspace(found.Id.ToString(), found.Name, found.Slug);
             });
             return new WhoAmIResponse(credential.Kind, credential.Id, credential.Prefix, expiresAt, now, null, workspace, credential.TokenRole, null);
@@ -57,7 +59,7 @@ internal sealed class WhoAmIHandler(IApplicationDbContext db, ICurrentPrincipal 
         var user = await memory.GetOrCreateAsync(("whoami-user", userId), async entry =>
         {
             entry.SetAbsoluteExpiration(DisplayFor).SetSize(1);
-            return mapper.Map<UserResponse>(await db.Users.AsNoTracking().SingleAsync(u => u.Id == userId, cancellationToken));
+            return mapper.Map<UserResponse>(await services.GetRequiredService<IApplicationDbContext>().Users.AsNoTracking().SingleAsync(u => u.Id == userId, cancellationToken));
         });
         return new WhoAmIResponse(credential.Kind, credential.Id, null, expiresAt, now, user, null, null, credential.ClientId);
     }

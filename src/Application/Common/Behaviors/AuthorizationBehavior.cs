@@ -6,6 +6,7 @@ using Akua.Domain.Common;
 using Akua.Domain.Workspaces;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Akua.Application.Common.Behaviors;
 
@@ -14,7 +15,7 @@ namespace Akua.Application.Common.Behaviors;
 /// (API.md section 4) and checks the role (section 5). A request that declares nothing is refused: fail closed.
 /// Runs before validation, so an unauthorized caller learns nothing from validation messages.
 /// </summary>
-internal sealed class AuthorizationBehavior<TMessage, TResponse>(ICurrentPrincipal principal, WorkspaceScope scope, IApplicationDbContext db)
+internal sealed class AuthorizationBehavior<TMessage, TResponse>(ICurrentPrincipal principal, WorkspaceScope scope, IServiceProvider services)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
@@ -101,6 +102,8 @@ internal sealed class AuthorizationBehavior<TMessage, TResponse>(ICurrentPrincip
     private async Task<WorkspaceRole?> MembershipRoleAsync(Credential credential, WorkspaceId workspace, CancellationToken cancellationToken)
     {
         var user = credential.UserId ?? throw DomainException.Forbidden("This credential belongs to no user.");
+        // Resolved only here: a workspace token's request, and any request that is not a workspace one, reads nothing.
+        var db = services.GetRequiredService<IApplicationDbContext>();
         return await db.Memberships
             .Where(m => m.WorkspaceId == workspace && m.UserId == user)
             .Select(m => (WorkspaceRole?)m.Role)

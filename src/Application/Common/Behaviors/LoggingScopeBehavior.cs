@@ -10,11 +10,12 @@ internal sealed class LoggingScopeBehavior<TMessage, TResponse>(ILogger<LoggingS
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
-    private static readonly string RequestName = typeof(TMessage).Name;
+    // One state object per request type, made once: the scope costs no allocation on the hot path.
+    private static readonly KeyValuePair<string, object>[] Scope = [new("UseCase", typeof(TMessage).Name)];
 
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
-        using (logger.BeginScope(new Dictionary<string, object> { ["UseCase"] = RequestName }))
+        using (logger.BeginScope(Scope))
         {
             return await next(message, cancellationToken);
         }

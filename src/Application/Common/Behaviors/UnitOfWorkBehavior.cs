@@ -1,10 +1,11 @@
 using Akua.Application.Common.Abstractions;
 using Mediator;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Akua.Application.Common.Behaviors;
 
 /// <summary>A command's changes are saved once, after its handler, in one transaction; queries save nothing.</summary>
-internal sealed class UnitOfWorkBehavior<TMessage, TResponse>(IApplicationDbContext db)
+internal sealed class UnitOfWorkBehavior<TMessage, TResponse>(IServiceProvider services)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
@@ -13,7 +14,8 @@ internal sealed class UnitOfWorkBehavior<TMessage, TResponse>(IApplicationDbCont
         var response = await next(message, cancellationToken);
         if (message is IBaseCommand)
         {
-            await db.SaveChangesAsync(cancellationToken);
+            // Resolved only for commands: a query must not even rent a database context.
+            await services.GetRequiredService<IApplicationDbContext>().SaveChangesAsync(cancellationToken);
         }
 
         return response;

@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Akua.Bench;
+using Akua.Infrastructure.Security;
+using Npgsql;
+
+// bench/run.sh builds Release and runs this. Options: --seconds N (per scenario), --postgres <connection string>,
+// --check (exit 1 when a target is missed by more than the noise margin).
+var seconds = Option("--seconds") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 10;
+var postgres = Option("--postgres") ?? Environment.GetEnvironmentVariable("AKUA_BENCH_POSTGRES");
+var check = args.Contains("--check");
+var root = FindRoot();
+var dll = Path.Combine(root, "src", "WebApi", "bin", "Release", "net10.0", "Akua.WebApi.dll");
+if (!File.Exists(dll))
+{
+    Console.Error.WriteLine($"Build first: dotnet build -c Release src/WebApi ({dll} is missing)");
+    return 2;
+}
+
+var failures = new List<string>();
+foreach (var (engine, connection) in Engines())
+{
+    failures.AddRange(await RunEngineAsync(engine, connection));
+}
+
+if (failures.Count > 0)
+{
+    Console.WriteLine("Targets missed: " + string.Join("; ", failures));
+}
+
+return check && failures.Count > 0 ? 1 : 0;
+
+async Task<List<string>> RunEngineAsync(string engine, string connection)
+{
+    var work = Directory.CreateTempSubdirectory("akua-bench-").FullName;
+    var environment = new Dictionary<string, string>
+    {
+        ["Database__Provider"] = engine,
+        ["ConnectionStrings__Akua"] = connection.Replace("{work}", work, StringComparison.Ordinal),
+        ["Diagnostics__Expose"] = "true",
+        ["RateLimits__DeviceCodesPerMinute"] = "1000000",
+        // Per-request log lines would measure the console, not authentication.
+        ["Serilog__MinimumLevel__Default"] = "Warning",
+    };
+    if (engine != "Sqlite")
+    {
+        await using (await Server.StartAsync(dll, environment, "migrate"))
+        {
+        }
+    }
+
+    await using var server = await Server.StartAsync(dll, environment);
+    Console.WriteLine($"== {engine}: ready in {server.Startup.TotalMilliseconds:0} ms; {seconds} s per scenario, wrk -t2 -c64 on loopback, server and wrk sharing {Environment.ProcessorCount} cores");
+    var credentials = await Credentials.CreateAsync(server.BaseAddress, deviceCodes: 1000);
+
+    var broken = Write(work, "broken.txt", Enumerable.Range(0, 10_000).Select(_ => "sk_akua_" + RandomNumberGenerator.GetString(TokenFormat.Base62, 32)).Where(t => !TokenFormat.HasValidChecksum(t)));
+    var unknown = Write(work, "unknown.txt", Enumerable.Range(0, 1_000).Select(_ => TokenFormat.WithChecksum("sk_akua_" + RandomNumberGenerator.GetString(TokenFormat.Base62, 26))));
+    var devices = Write(work, "devices.txt", credentials.DeviceCodes);
+    var cycle = Lua(work, "cycle.lua", $$"""
+        local tokens = {}
+        for line in io.lines("{{broken}}") do tokens[#tokens + 1] = line end
+        local i = math.random(1, #tokens)
+        request = function()
+          i = i % #tokens + 1
+          return wrk.format("GET", "/v1/auth/whoami", { ["Authorization"] = "Bearer " .. tokens[i] })
+        end
+        """);
+    var cycleUnknown = Lua(work, "unknown.lua", File.ReadAllText(cycle).Replace(broken, unknown, StringComparison.Ordinal));
+    var create = Lua(work, "create.lua", """
+        wrk.method = "POST"
+        wrk.body = '{"name": "bench"}'
+        wrk.headers["Content-Type"] = "application/json"
+        """);
+    var poll = Lua(work, "poll.lua", $$"""
+        local codes = {}
+        for line in io.lines("{{devices}}") do codes[#codes + 1] = line end
+        math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
+        local i = math.random(1, #codes)
+        request = function()
+          i = i % #codes + 1
+          return wrk.format("POST", "/oauth/token", { ["Content-Type"] = "application/x-www-form-urlencoded" },
+            "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&client_id=cnap-cli&device_code=" .. codes[i])
+        end
+        -- 25 connections, one request each 125 ms: 200 polls a second, each code about every 5 s.
+        delay = function() return 125 end
+        """);
+
+    var bearer = (string token) => $"Authorization: Bearer {token}";
+    var context = $"Akua-Context: {credentials.Workspace}";
+    var scenarios = new (string Name, string Path, string[] Headers, string? Script, int Connections)[]
+    {
+        ("baseline GET /healthz", "/healthz", [], null, 64),
+        ("whoami, sk_akua_ token", "/v1/auth/whoami", [bearer(credentials.ApiToken)], null, 64),
+        ("whoami, session token", "/v1/auth/whoami", [bearer(credentials.Session)], null, 64),
+        ("whoami, JWT", "/v1/auth/whoami", [bearer(credentials.Jwt)], null, 64),
+        ("installs, session + Akua-Context", "/v1/installs", [bearer(credentials.Session), context], null, 64),
+        ("installs, sk_akua_ token", "/v1/installs", [bearer(credentials.ApiToken)], null, 64),
+        // One broken token serves: the server does the same work for each (nothing is cached for it), and a
+        // static request keeps wrk's own cost equal to the baseline's.
+        ("broken-checksum flood", "/v1/auth/whoami", [bearer(File.ReadLines(broken).First())], null, 64),
+        ("unknown-token flood (1,000 tokens)", "/v1/auth/whoami", [], cycleUnknown, 64),
+        ("token creation", "/v1/api_tokens", [bearer(credentials.Session), context], create, 16),
+        ("1,000 device codes polled", "/oauth/token", [], poll, 25),
+    };
+
+    // Warm up (JIT, pools, caches) so the baseline is not measured cold.
+    await Wrk.RunAsync(new Uri(server.BaseAddress, "/healthz"), Math.Min(seconds, 5), 64);
+    await Wrk.RunAsync(new Uri(server.BaseAddress, "/v1/auth/whoami"), Math.Min(seconds, 3), 64, headers: [bearer(credentials.ApiToken)]);
+
+    var rows = new List<(string Name, WrkResult Result, long Commands, long Writes)>();
+    foreach (var (name, path, headers, script, connections) in scenarios)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(1)); // let background writes of the previous scenario settle
+        var before = await server.CountersAsync();
+        var result = await Wrk.RunAsync(new Uri(server.BaseAddress, path), seconds, connections, script, headers);
+        await Task.Delay(TimeSpan.FromSeconds(6)); // the last-use writer runs every 5 s: count what this scenario caused
+        var after = await server.CountersAsync();
+        rows.Add((name, result, after.RequestCommands - before.RequestCommands, after.Writes - before.Writes));
+    }
+
+    var peak = server.PeakMemoryMb();
+    var baseline = rows[0].Result.RequestsPerSecond;
+    Console.WriteLine($"{"scenario",-36} {"req/s",10} {"p50 ms",8} {"p99 ms",8} {"ratio",6} {"db cmds",9} {"db writes",9} {"non-2xx",9}");
+    foreach (var (name, r, commands, writes) in rows)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name,-36} {r.RequestsPerSecond,10:0} {r.P50Ms,8:0.00} {r.P99Ms,8:0.00} {r.RequestsPerSecond / baseline,6:0.00} {commands,9} {writes,9} {r.Non2xx,9}"));
+    }
+
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak server memory: {peak:0} MB; start to /readyz: {server.Startup.TotalMilliseconds:0} ms"));
+
+    // The targets of the performance issue, with a noise margin of 0.05 on each ratio (see the README).
+    const double margin = 0.05;
+    var missed = new List<string>();
+    void Expect(bool ok, string what) { if (!ok) missed.Add($"{engine}: {what}"); }
+    var byName = rows.ToDictionary(r => r.Name);
+    foreach (var kind in new[] { "whoami, sk_akua_ token", "whoami, session token", "whoami, JWT" })
+    {
+        Expect(byName[kind].Result.RequestsPerSecond / baseline >= 0.85 - margin, $"{kind} ratio {byName[kind].Result.RequestsPerSecond / baseline:0.00} < 0.85");
+    }
+
+    var flood = byName["broken-checksum flood"];
+    Expect(flood.Result.RequestsPerSecond / baseline >= 0.95 - margin, $"broken-checksum ratio {flood.Result.RequestsPerSecond / baseline:0.00} < 0.95");
+    Expect(flood.Commands == 0, $"broken-checksum flood sent {flood.Commands} database commands");
+    var minutes = Math.Ceiling(seconds / 60.0);
+    Expect(byName["unknown-token flood (1,000 tokens)"].Commands <= 1_000 * minutes, "the unknown-token flood queried more than once per token per minute");
+    var reads = rows.Skip(1).Take(5).Sum(r => r.Writes);
+    Expect(reads <= 3 * 5 * (minutes + 1), $"last-use writes {reads} over 3 credentials in 5 scenarios");
+    Expect(peak < 250, $"peak memory {peak:0} MB >= 250 MB");
+    Expect(engine != "Sqlite" || server.Startup < TimeSpan.FromSeconds(2), $"start to /readyz {server.Startup.TotalMilliseconds:0} ms >= 2 s");
+    Console.WriteLine(missed.Count == 0 ? "all targets met" : "missed: " + string.Join("; ", missed));
+    Directory.Delete(work, recursive: true);
+    return missed;
+}
+
+IEnumerable<(string Engine, string Connection)> Engines()
+{
+    yield return ("Sqlite", "Data Source={work}/akua.db");
+    if (!string.IsNullOrWhiteSpace(postgres))
+    {
+        var name = "akua_bench_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        using (var admin = new NpgsqlConnection(postgres))
+        {
+            admin.Open();
+            using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
+            create.ExecuteNonQuery();
+        }
+
+        yield return ("PostgreSQL", new NpgsqlConnectionStringBuilder(postgres) { Database = name }.ToString());
+    }
+}
+
+string? Option(string name) => Array.IndexOf(args, name) is >= 0 and var i && i + 1 < args.Length ? args[i + 1] : null;
+
+static string Write(string folder, string name, IEnumerable<string> lines)
+{
+    var path = Path.Combine(folder, name);
+    File.WriteAllLines(path, lines);
+    return path;
+}
+
+static string Lua(string folder, string name, string text) => Write(folder, name, [text]);
+
+static string FindRoot()
+{
+    var dir = new DirectoryInfo(AppContext.BaseDirectory);
+    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Akua.sln")))
+    {
+        dir = dir.Parent;
+    }
+
+    return dir?.FullName ?? Directory.GetCurrentDirectory();
+}

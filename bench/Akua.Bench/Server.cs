@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace Akua.Bench;
+
+/// <summary>The Release build of the server as a child process on a loopback port.</summary>
+internal sealed class Server : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private Server(Process process, Uri baseAddress, TimeSpan startup)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        Startup = startup;
+    }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>From process start to the first 200 of /readyz.</summary>
+    public TimeSpan Startup { get; }
+
+    public static async Task<Server> StartAsync(string dll, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        var port = FreePort();
+        var baseAddress = new Uri($"http://127.0.0.1:{port}");
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { dll, "--urls", baseAddress.ToString() }.Concat(arguments))
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["Akua__PublicUrl"] = baseAddress.ToString().TrimEnd('/');
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var clock = Stopwatch.StartNew();
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("server: " + e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (arguments.Length > 0)
+        {
+            await process.WaitForExitAsync();
+            return new Server(process, baseAddress, clock.Elapsed);
+        }
+
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            try
+            {
+                if ((await http.GetAsync("/readyz")).IsSuccessStatusCode)
+                {
+                    return new Server(process, baseAddress, clock.Elapsed);
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The server exited with {process.ExitCode}.");
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException("The server did not become ready in 60 s.");
+    }
+
+    /// <summary>The process's peak resident memory (VmHWM), in MB.</summary>
+    public double PeakMemoryMb()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+            }
+        }
+
+        return double.NaN;
+    }
+
+    public async Task<(long Commands, long RequestCommands, long Writes)> CountersAsync()
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress };
+        var json = JsonDocument.Parse(await http.GetStringAsync("/internal/diagnostics")).RootElement;
+        return (json.GetProperty("db_commands").GetInt64(), json.GetProperty("db_request_commands").GetInt64(), json.GetProperty("db_writes").GetInt64());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The authentication benchmark: builds Release, starts the server (SQLite; PostgreSQL too when
+# AKUA_BENCH_POSTGRES or --postgres names a server), makes credentials through the public API, drives
+# each scenario with wrk over loopback for a fixed time, and prints one table per engine.
+#   bench/run.sh [--seconds N] [--postgres "Host=...;Username=..."] [--check]
+# Needs wrk (apt-get install wrk).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { echo "bench: wrk is not installed (apt-get install wrk)" >&2; exit 2; }
+dotnet build -c Release src/WebApi -v quiet -nologo >/dev/null
+dotnet build -c Release bench/Akua.Bench -v quiet -nologo >/dev/null
+exec dotnet bench/Akua.Bench/bin/Release/net10.0/Akua.Bench.dll "$@"
