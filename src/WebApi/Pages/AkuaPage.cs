@@ -59,6 +59,13 @@ public abstract class AkuaPage(IMediator mediator) : PageModel
         return (false, default);
     }
 
+    /// <summary>Signs the browser in with a new session (sign-up or sign-in) and goes back where it came from.</summary>
+    protected IActionResult SignInBrowser(Application.Accounts.SignUp.SessionTokenResponse session, string? returnUrl)
+    {
+        SessionCookieAuthenticationHandler.Issue(HttpContext, session.Token, DateTimeOffset.FromUnixTimeSeconds(session.ExpiresAt));
+        return RedirectToLocal(returnUrl);
+    }
+
     protected IActionResult RedirectToLocal(string? returnUrl) =>
         LocalRedirect(!string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) ? returnUrl : "/");
 }

@@ -1,5 +1,4 @@
 using Akua.Application.Accounts.SignIn;
-using Akua.WebApi.Authentication;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 
@@ -21,13 +20,12 @@ public sealed class LoginModel(IMediator mediator) : AkuaPage(mediator)
     public async Task<IActionResult> OnPostAsync()
     {
         var (ok, session) = await TryAsync(() => Mediator.Send(new SignInCommand(Email, Password, Client)));
-        if (!ok)
+        if (ok)
         {
-            Password = string.Empty;
-            return Page();
+            return SignInBrowser(session!, ReturnUrl);
         }
 
-        SessionCookieAuthenticationHandler.Issue(HttpContext, session!.Token, DateTimeOffset.FromUnixTimeSeconds(session.ExpiresAt));
-        return RedirectToLocal(ReturnUrl);
+        Password = string.Empty;
+        return Page();
     }
 }

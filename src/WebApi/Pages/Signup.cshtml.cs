@@ -1,5 +1,4 @@
 using Akua.Application.Accounts.SignUp;
-using Akua.WebApi.Authentication;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 
@@ -24,13 +23,12 @@ public sealed class SignupModel(IMediator mediator) : AkuaPage(mediator)
     public async Task<IActionResult> OnPostAsync()
     {
         var (ok, session) = await TryAsync(() => Mediator.Send(new SignUpCommand(Email, Password, Name, Client)));
-        if (!ok)
+        if (ok)
         {
-            Password = string.Empty;
-            return Page();
+            return SignInBrowser(session!, ReturnUrl);
         }
 
-        SessionCookieAuthenticationHandler.Issue(HttpContext, session!.Token, DateTimeOffset.FromUnixTimeSeconds(session.ExpiresAt));
-        return RedirectToLocal(ReturnUrl);
+        Password = string.Empty;
+        return Page();
     }
 }
