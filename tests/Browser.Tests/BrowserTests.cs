@@ -81,7 +81,8 @@ public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<Browser
         Assert.Equal(200, await fixture.WhoAmIStatusAsync(token));
 
         // Shown once: a reload lists the token by its prefix only, and creates nothing.
-        await page.GotoAsync(page.Url); // the page a reload shows: the redirect target, fetched again
+        Assert.DoesNotContain("handler=", page.Url, StringComparison.Ordinal); // post, redirect, get: a reload is a GET
+        await page.GotoAsync(page.Url); // what a reload does here: the redirect target, fetched again
         Assert.DoesNotContain(token, await page.ContentAsync(), StringComparison.Ordinal);
         await Assertions.Expect(page.Locator("#tokens tbody tr")).ToHaveCountAsync(1);
 
