@@ -96,6 +96,10 @@ public sealed class JwtValidationTests(JwtApiFactory factory) : IClassFixture<Jw
             ["unknown key"] = await MintAsync(user.UserId, _ => { }, new SigningCredentials(new ECDsaSecurityKey(ECDsa.Create(ECCurve.NamedCurves.nistP256)) { KeyId = "not-ours" }, SecurityAlgorithms.EcdsaSha256)),
             ["HS256 keyed with the public key"] = await MintAsync(user.UserId, _ => { }, await PublicKeyAsHmacAsync()),
             ["no subject"] = await MintAsync(user.UserId, d => d.Claims.Remove("sub")),
+            ["not JSON inside"] = "eyJa.eyJb.c",
+            ["empty segments"] = "eyJ..",
+            ["header only"] = Base64UrlEncoder.Encode("{\"alg\":\"ES256\"}") + "..",
+            ["payload not an object"] = $"{good.Split('.')[0]}.{Base64UrlEncoder.Encode("[1,2,3]")}.{good.Split('.')[2]}",
         };
 
         foreach (var (name, token) in wrong)
