@@ -7,6 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "bench: wrk is not installed (apt-get install wrk)" >&2; exit 2; }
-dotnet build -c Release src/WebApi -v quiet -nologo >/dev/null
+# The server as it would be deployed: Release, ReadyToRun (precompiled: start-up ~1.1 s instead of ~1.8 s).
+dotnet publish src/WebApi -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+  -o artifacts/bench/server -v quiet -nologo >/dev/null
 dotnet build -c Release bench/Akua.Bench -v quiet -nologo >/dev/null
-exec dotnet bench/Akua.Bench/bin/Release/net10.0/Akua.Bench.dll "$@"
+AKUA_BENCH_SERVER="$PWD/artifacts/bench/server/Akua.WebApi.dll" exec dotnet bench/Akua.Bench/bin/Release/net10.0/Akua.Bench.dll "$@"

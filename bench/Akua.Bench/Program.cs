@@ -10,10 +10,12 @@ var seconds = Option("--seconds") is { } s ? int.Parse(s, CultureInfo.InvariantC
 var postgres = Option("--postgres") ?? Environment.GetEnvironmentVariable("AKUA_BENCH_POSTGRES");
 var check = args.Contains("--check");
 var root = FindRoot();
-var dll = Path.Combine(root, "src", "WebApi", "bin", "Release", "net10.0", "Akua.WebApi.dll");
+var dll = Environment.GetEnvironmentVariable("AKUA_BENCH_SERVER") is { Length: > 0 } published
+    ? published
+    : Path.Combine(root, "src", "WebApi", "bin", "Release", "net10.0", "Akua.WebApi.dll");
 if (!File.Exists(dll))
 {
-    Console.Error.WriteLine($"Build first: dotnet build -c Release src/WebApi ({dll} is missing)");
+    Console.Error.WriteLine($"Build first (bench/run.sh does): {dll} is missing");
     return 2;
 }
 
