@@ -65,7 +65,8 @@ public sealed class TokenAndWorkspaceTests(ServerFixture server) : IClassFixture
         var ciToken = (await cnap.RunAsync("auth", "tokens", "create", "--name", "first", "--output", "json")).Json.GetProperty("token").GetString()!;
 
         var second = (await cnap.RunAsync("workspaces", "create", "Second", "--output", "json")).Expect(ExitCodes.Ok).Json.GetProperty("id").GetString()!;
-        (await cnap.RunAsync("workspaces", "switch", second)).Expect(ExitCodes.Ok);
+        var switched = (await cnap.RunAsync("workspaces", "switch", second, "--output", "json")).Expect(ExitCodes.Ok).Json;
+        Assert.Equal(second, switched.GetProperty("id").GetString());
         var listed = (await cnap.RunAsync("workspaces", "list", "--output", "json")).Json;
         Assert.Single(listed.EnumerateArray(), w => w.GetProperty("active").GetBoolean() && w.GetProperty("id").GetString() == second);
 
