@@ -53,9 +53,9 @@ public sealed class BearerAuthenticationHandler(
             return AuthenticateResult.Fail("The bearer token is unknown, expired or revoked.");
         }
 
+        // The credential travels as a feature; the identity only marks the request as authenticated.
         Context.Features.Set(new CredentialFeature(credential));
-        var identity = new ClaimsIdentity([new Claim("credential_id", credential.Id), new Claim("credential_kind", credential.Kind.ToString())], SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(SchemeName)), SchemeName));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

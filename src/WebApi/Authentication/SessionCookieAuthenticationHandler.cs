@@ -55,6 +55,7 @@ public sealed class SessionCookieAuthenticationHandler(
         }
 
         Context.Features.Set(new CredentialFeature(credential));
+        // Anti-forgery binds its tokens to a unique claim of the signed-in identity: keep one.
         var identity = new ClaimsIdentity([new Claim("credential_id", credential.Id), new Claim("credential_kind", credential.Kind.ToString())], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }

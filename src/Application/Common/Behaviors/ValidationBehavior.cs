@@ -8,7 +8,8 @@ internal sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValid
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
-    private readonly IValidator<TMessage>[] _validators = [.. validators];
+    // Most requests have no validator: the container's empty array is used as it is, not copied.
+    private readonly IValidator<TMessage>[] _validators = validators as IValidator<TMessage>[] ?? [.. validators];
 
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
