@@ -1,3 +1,4 @@
+using Akua.Application.Common;
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Security;
 using Akua.Domain.Common;
@@ -11,13 +12,10 @@ internal static class InstallLookup
     /// <summary>The install in the current workspace; another workspace's, or a malformed id, is not found.</summary>
     public static async Task<Install> FindInstallAsync(this IApplicationDbContext db, string id, WorkspaceScope workspace, bool tracked, CancellationToken cancellationToken)
     {
-        var notFound = DomainException.NotFound("Install not found.");
-        if (!EntityId.TryParse<InstallId>(id, out var installId))
-        {
-            throw notFound;
-        }
-
+        const string notFound = "Install not found.";
+        var installId = Ids.ParseOrNotFound<InstallId>(id, notFound);
         var query = tracked ? db.Installs : db.Installs.AsNoTracking();
-        return await query.SingleOrDefaultAsync(i => i.Id == installId && i.WorkspaceId == workspace.Id, cancellationToken) ?? throw notFound;
+        return await query.SingleOrDefaultAsync(i => i.Id == installId && i.WorkspaceId == workspace.Id, cancellationToken)
+            ?? throw DomainException.NotFound(notFound);
     }
 }

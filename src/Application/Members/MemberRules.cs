@@ -1,3 +1,4 @@
+using Akua.Application.Common;
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Security;
 using Akua.Domain.Common;
@@ -29,6 +30,5 @@ internal static class MemberRules
     public static Task<Workspace> LoadAggregateAsync(this IApplicationDbContext db, WorkspaceScope scope, CancellationToken cancellationToken) =>
         db.Workspaces.Include(w => w.Memberships).SingleAsync(w => w.Id == scope.Id, cancellationToken);
 
-    public static UserId ParseUserId(string userId) =>
-        EntityId.TryParse<UserId>(userId, out var id) ? id : throw DomainException.NotFound("Member not found.");
+    public static UserId ParseUserId(string userId) => Ids.ParseOrNotFound<UserId>(userId, "Member not found.");
 }

@@ -24,7 +24,7 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
         {
             if (exception is DomainException { RetryAfter: { } wait })
             {
-                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                RetryAfter.Set(context, wait);
             }
 
             await OAuthResponses.WriteErrorAsync(context, oauth.Error, oauth.Status);
@@ -44,7 +44,7 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
 
         else if (exception is DomainException { RetryAfter: { } retryAfter })
         {
-            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            RetryAfter.Set(context, retryAfter);
         }
         else if (status == StatusCodes.Status401Unauthorized)
         {

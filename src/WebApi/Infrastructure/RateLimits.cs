@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using Akua.Application.DeviceAuthorization;
 using Akua.WebApi.Endpoints;
@@ -24,7 +23,7 @@ public static class RateLimits
             {
                 var http = rejected.HttpContext;
                 var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
-                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                RetryAfter.Set(http, wait);
                 const string message = "Too many requests from this address. Wait, then try again.";
                 await (OAuthResponses.IsOAuthPath(http.Request.Path)
                     ? OAuthResponses.WriteErrorAsync(http, new OAuthError("slow_down", message), StatusCodes.Status429TooManyRequests)

@@ -1,3 +1,4 @@
+using Akua.Application.Common;
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Authorization;
 using Akua.Application.Common.Security;
@@ -20,14 +21,10 @@ internal sealed class GetApiTokenHandler(IApplicationDbContext db, WorkspaceScop
     public async ValueTask<ApiTokenResponse> Handle(GetApiTokenQuery query, CancellationToken cancellationToken)
     {
         // Another workspace's token, or an id of the wrong shape, is simply not found.
-        var notFound = DomainException.NotFound("API token not found.");
-        if (!EntityId.TryParse<ApiTokenId>(query.Id, out var id))
-        {
-            throw notFound;
-        }
-
+        const string notFound = "API token not found.";
+        var id = Ids.ParseOrNotFound<ApiTokenId>(query.Id, notFound);
         var token = await db.ApiTokens.AsNoTracking()
-            .SingleOrDefaultAsync(t => t.Id == id && t.WorkspaceId == workspace.Id, cancellationToken) ?? throw notFound;
+            .SingleOrDefaultAsync(t => t.Id == id && t.WorkspaceId == workspace.Id, cancellationToken) ?? throw DomainException.NotFound(notFound);
         return mapper.Map<ApiTokenResponse>(token);
     }
 }

@@ -1,3 +1,4 @@
+using Akua.Application.Common;
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Authorization;
 using Akua.Application.Common.Security;
@@ -19,13 +20,10 @@ internal sealed class RevokeApiTokenHandler(IApplicationDbContext db, WorkspaceS
 {
     public async ValueTask<Unit> Handle(RevokeApiTokenCommand command, CancellationToken cancellationToken)
     {
-        var notFound = DomainException.NotFound("API token not found.");
-        if (!EntityId.TryParse<ApiTokenId>(command.Id, out var id))
-        {
-            throw notFound;
-        }
-
-        var token = await db.ApiTokens.SingleOrDefaultAsync(t => t.Id == id && t.WorkspaceId == workspace.Id, cancellationToken) ?? throw notFound;
+        const string notFound = "API token not found.";
+        var id = Ids.ParseOrNotFound<ApiTokenId>(command.Id, notFound);
+        var token = await db.ApiTokens.SingleOrDefaultAsync(t => t.Id == id && t.WorkspaceId == workspace.Id, cancellationToken)
+            ?? throw DomainException.NotFound(notFound);
         var revocation = token.Revoke(clock);
         db.ApiTokens.Remove(token);
         db.Revocations.Add(revocation);

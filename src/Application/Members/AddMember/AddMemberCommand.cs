@@ -1,3 +1,4 @@
+using Akua.Application.Common;
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Authorization;
 using Akua.Application.Common.Security;
@@ -21,17 +22,22 @@ internal sealed class AddMemberHandler(IApplicationDbContext db, WorkspaceScope 
     public async ValueTask<MemberResponse> Handle(AddMemberCommand command, CancellationToken cancellationToken)
     {
         MemberRules.RequireMayGrant(workspace, command.Role);
-        var notFound = DomainException.NotFound("No user with that email or id.");
-        User user;
+        const string notFound = "No user with that email or id.";
+        User? user;
         if (command.UserId is not null)
         {
-            var id = EntityId.TryParse<UserId>(command.UserId, out var parsed) ? parsed : throw notFound;
-            user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, cancellationToken) ?? throw notFound;
+            var id = Ids.ParseOrNotFound<UserId>(command.UserId, notFound);
+            user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
         }
         else
         {
             var email = User.NormalizeEmail(command.Email!);
-            user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.NormalizedEmail == email, cancellationToken) ?? throw notFound;
+            user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.NormalizedEmail == email, cancellationToken);
+        }
+
+        if (user is null)
+        {
+            throw DomainException.NotFound(notFound);
         }
 
         var aggregate = await db.LoadAggregateAsync(workspace, cancellationToken);

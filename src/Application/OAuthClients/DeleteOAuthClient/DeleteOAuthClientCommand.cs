@@ -1,3 +1,4 @@
+using Akua.Application.Common;
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Authorization;
 using Akua.Application.Common.Security;
@@ -18,9 +19,10 @@ internal sealed class DeleteOAuthClientHandler(IApplicationDbContext db, Workspa
 {
     public async ValueTask<Unit> Handle(DeleteOAuthClientCommand command, CancellationToken cancellationToken)
     {
-        var notFound = DomainException.NotFound("OAuth client not found.");
-        var id = EntityId.TryParse<OAuthClientId>(command.Id, out var parsed) ? parsed : throw notFound;
-        var client = await db.OAuthClients.SingleOrDefaultAsync(c => c.Id == id && c.WorkspaceId == workspace.Id, cancellationToken) ?? throw notFound;
+        const string notFound = "OAuth client not found.";
+        var id = Ids.ParseOrNotFound<OAuthClientId>(command.Id, notFound);
+        var client = await db.OAuthClients.SingleOrDefaultAsync(c => c.Id == id && c.WorkspaceId == workspace.Id, cancellationToken)
+            ?? throw DomainException.NotFound(notFound);
         db.OAuthClients.Remove(client);
         db.RefreshTokens.RemoveRange(await db.RefreshTokens.Where(t => t.ClientId == client.ClientId).ToListAsync(cancellationToken));
         db.AuthorizationCodes.RemoveRange(await db.AuthorizationCodes.Where(c => c.ClientId == client.ClientId).ToListAsync(cancellationToken));

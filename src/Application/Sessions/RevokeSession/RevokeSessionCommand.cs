@@ -1,3 +1,4 @@
+using Akua.Application.Common;
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Authorization;
 using Akua.Application.Common.Security;
@@ -16,13 +17,10 @@ internal sealed class RevokeSessionHandler(IApplicationDbContext db, ICurrentPri
     public async ValueTask<Unit> Handle(RevokeSessionCommand command, CancellationToken cancellationToken)
     {
         var user = principal.RequireUser();
-        var notFound = DomainException.NotFound("Session not found.");
-        if (!EntityId.TryParse<SessionId>(command.Id, out var id))
-        {
-            throw notFound;
-        }
-
-        var session = await db.Sessions.SingleOrDefaultAsync(s => s.Id == id && s.UserId == user, cancellationToken) ?? throw notFound;
+        const string notFound = "Session not found.";
+        var id = Ids.ParseOrNotFound<SessionId>(command.Id, notFound);
+        var session = await db.Sessions.SingleOrDefaultAsync(s => s.Id == id && s.UserId == user, cancellationToken)
+            ?? throw DomainException.NotFound(notFound);
         db.End(session, clock);
         return Unit.Value;
     }
