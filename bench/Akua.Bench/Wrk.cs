@@ -4,7 +4,17 @@ using System.Text.RegularExpressions;
 
 namespace Akua.Bench;
 
-internal sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P99Ms, long Requests, long Non2xx);
+internal sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P99Ms, long Requests, long Non2xx, double Seconds)
+{
+    /// <summary>Several rounds of one scenario: overall throughput, the median p50, the worst p99.</summary>
+    public static WrkResult Combine(IReadOnlyList<WrkResult> rounds) => new(
+        rounds.Sum(r => r.Requests) / rounds.Sum(r => r.Seconds),
+        rounds.Select(r => r.P50Ms).Order().ElementAt(rounds.Count / 2),
+        rounds.Max(r => r.P99Ms),
+        rounds.Sum(r => r.Requests),
+        rounds.Sum(r => r.Non2xx),
+        rounds.Sum(r => r.Seconds));
+}
 
 /// <summary>Runs wrk (Debian's package) for a fixed time and reads its summary; each run stops by itself.</summary>
 internal static partial class Wrk
@@ -43,7 +53,8 @@ internal static partial class Wrk
             Latency(output, "50"),
             Latency(output, "99"),
             (long)Number(Requests().Match(output).Groups[1].Value),
-            Non2xx().Match(output) is { Success: true } m ? (long)Number(m.Groups[1].Value) : 0);
+            Non2xx().Match(output) is { Success: true } m ? (long)Number(m.Groups[1].Value) : 0,
+            seconds);
     }
 
     private static double Latency(string output, string percentile)

@@ -14,7 +14,9 @@ public static class DependencyInjection
         // The only place the Mediator source generator runs, so handlers stay internal to this assembly.
         services.AddMediator(options =>
         {
-            options.ServiceLifetime = ServiceLifetime.Scoped;
+            // Transient: handlers and behaviours hold no state, and a transient (unlike a scoped service) is not
+            // recorded in the request scope, so a request does not grow the scope's table for them (ADR 0013).
+            options.ServiceLifetime = ServiceLifetime.Transient;
             options.PipelineBehaviors =
             [
                 typeof(LoggingScopeBehavior<,>),

@@ -35,6 +35,7 @@ builder.Services.AddSerilog((services, logger) =>
         logger.WriteTo.Console(new CompactJsonFormatter());
     }
 }, preserveStaticLogger: true); // this host's logger in DI, not the process-wide static one (several hosts share a test process)
+builder.Services.CacheLoggersPerCategory();
 
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
@@ -52,8 +53,7 @@ builder.Services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
 builder.Services.AddAuthorizationBuilder().AddPolicy(SessionCookieAuthenticationHandler.Policy, policy => policy
     .AddAuthenticationSchemes(SessionCookieAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
 builder.Services.AddHttpContextAccessor();
-builder.Services.AddScoped<HttpCurrentPrincipal>();
-builder.Services.AddScoped<ICurrentPrincipal>(sp => sp.GetRequiredService<HttpCurrentPrincipal>());
+builder.Services.AddSingleton<ICurrentPrincipal, HttpCurrentPrincipal>();
 builder.Services.AddScoped<Akua.Application.Common.Abstractions.IIssuer, HttpIssuer>();
 builder.Services.AddRazorPages(pages =>
 {
@@ -95,7 +95,8 @@ app.UseBodySizeLimit();
 app.UseStatusCodePages(context => ApiErrors.WriteStatusPageAsync(context.HttpContext));
 app.UseStaticFiles();
 app.UseAuthentication();
-app.UseAuthorization();
+app.UseCredentialRequirement(); // the bearer API (ADR 0013)
+app.UseAuthorization(); // the browser pages' cookie policy
 app.UseRateLimiter();
 
 app.MapOpenApi(OpenApiSetup.DocumentPath).AllowAnonymous();
@@ -113,7 +114,11 @@ if (app.Configuration.GetValue<bool>("Diagnostics:Expose"))
 {
     // Opt-in (the benchmark): what this node sent to the database and holds in its caches.
     app.MapGet("/internal/diagnostics", (Akua.Infrastructure.Persistence.DbCommandCounter commands, Akua.Infrastructure.Authentication.CredentialCache cache) =>
-        Results.Json(new { db_commands = commands.Commands, db_request_commands = commands.RequestCommands, db_writes = commands.Writes, cached_credentials = cache.Count }))
+        Results.Json(new
+        {
+            db_commands = commands.Commands, db_request_commands = commands.RequestCommands, db_writes = commands.Writes,
+            cached_credentials = cache.Count, allocated_bytes = GC.GetTotalAllocatedBytes(), gc_count = GC.CollectionCount(0),
+        }))
         .AllowAnonymous().ExcludeFromDescription();
 }
 

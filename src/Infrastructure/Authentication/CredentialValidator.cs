@@ -15,9 +15,9 @@ namespace Akua.Infrastructure.Authentication;
 /// </summary>
 internal sealed class CredentialValidator(IServiceProvider services, ILastUseRecorder uses, CredentialCache cache, TimeProvider clock) : ICredentialValidator
 {
-    public async ValueTask<Credential?> ValidateAsync(string token, CredentialKind kind, CancellationToken cancellationToken)
+    public async ValueTask<Credential?> ValidateAsync(ReadOnlyMemory<char> token, CredentialKind kind, CancellationToken cancellationToken)
     {
-        var hash = Secrets.HashOf(token);
+        var hash = Secrets.HashOf(token.Span);
         var now = clock.GetUtcNow();
         Credential? credential;
         if (cache.TryGet(hash, out var cached))
@@ -26,29 +26,7 @@ internal sealed class CredentialValidator(IServiceProvider services, ILastUseRec
         }
         else
         {
-            // Concurrent misses of one token (a flood of the same unknown token) make one query.
-            var loaded = await cache.LoadOnceAsync(hash, async () =>
-            {
-                var found = kind switch
-                {
-                    CredentialKind.Session => await SessionAsync(hash, cancellationToken),
-                    CredentialKind.ApiToken => await ApiTokenAsync(hash, cancellationToken),
-                    CredentialKind.Jwt => await services.GetRequiredService<AccessTokens>().ValidateAsync(token, cancellationToken),
-                    _ => null,
-                };
-
-                if (found is not null)
-                {
-                    cache.Remember(found, found.ExpiresAt);
-                }
-                else if (kind != CredentialKind.Jwt)
-                {
-                    // A bad JWT costs no query; only database lookups are worth remembering as misses.
-                    cache.RememberUnknown(hash);
-                }
-
-                return found;
-            });
+            var loaded = await LoadAsync(hash, token, kind, cancellationToken);
             credential = loaded is null ? null : StillValid(new CredentialCache.Entry(loaded, loaded.ExpiresAt, 0), now);
         }
 
@@ -59,6 +37,32 @@ internal sealed class CredentialValidator(IServiceProvider services, ILastUseRec
 
         return credential;
     }
+
+    // Apart from ValidateAsync so that its closure is allocated on a miss only, not on every hit.
+    private Task<Credential?> LoadAsync(byte[] hash, ReadOnlyMemory<char> token, CredentialKind kind, CancellationToken cancellationToken) =>
+        // Concurrent misses of one token (a flood of the same unknown token) make one query.
+        cache.LoadOnceAsync(hash, async () =>
+        {
+            var found = kind switch
+            {
+                CredentialKind.Session => await SessionAsync(hash, cancellationToken),
+                CredentialKind.ApiToken => await ApiTokenAsync(hash, cancellationToken),
+                CredentialKind.Jwt => await services.GetRequiredService<AccessTokens>().ValidateAsync(token.ToString(), cancellationToken),
+                _ => null,
+            };
+
+            if (found is not null)
+            {
+                cache.Remember(found, found.ExpiresAt);
+            }
+            else if (kind != CredentialKind.Jwt)
+            {
+                // A bad JWT costs no query; only database lookups are worth remembering as misses.
+                cache.RememberUnknown(hash);
+            }
+
+            return found;
+        });
 
     // Resolved on a cache miss only: a hit rents no database context.
     private AkuaDbContext Db => services.GetRequiredService<AkuaDbContext>();

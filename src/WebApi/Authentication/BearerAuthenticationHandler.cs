@@ -35,7 +35,7 @@ public sealed class BearerAuthenticationHandler(
             return AuthenticateResult.Fail("The Authorization header is not a single bearer token.");
         }
 
-        var kind = TokenFormat.Classify(token) switch
+        var kind = TokenFormat.Classify(token.Span) switch
         {
             TokenShape.SessionToken => CredentialKind.Session,
             TokenShape.ApiToken => CredentialKind.ApiToken,
@@ -47,7 +47,7 @@ public sealed class BearerAuthenticationHandler(
             return AuthenticateResult.Fail("The bearer token is malformed.");
         }
 
-        var credential = await validator.ValidateAsync(token.ToString(), kind.Value, Context.RequestAborted);
+        var credential = await validator.ValidateAsync(token, kind.Value, Context.RequestAborted);
         if (credential is null)
         {
             return AuthenticateResult.Fail("The bearer token is unknown, expired or revoked.");
@@ -71,7 +71,7 @@ public sealed class BearerAuthenticationHandler(
         ApiErrors.WriteAsync(Context, StatusCodes.Status403Forbidden, "This credential may not do that.");
 
     /// <summary>"Bearer" in any case, one or more spaces, then one token with no spaces.</summary>
-    internal static bool TryReadBearer(string? header, out ReadOnlySpan<char> token)
+    internal static bool TryReadBearer(string? header, out ReadOnlyMemory<char> token)
     {
         token = default;
         if (header is null || header.Length < SchemeName.Length + 2 || header.Length > TokenFormat.MaxJwtLength + 64
@@ -81,8 +81,8 @@ public sealed class BearerAuthenticationHandler(
             return false;
         }
 
-        var rest = header.AsSpan(SchemeName.Length).TrimStart(' ');
-        if (rest.IsEmpty || rest.ContainsAny(' ', '\t'))
+        var rest = header.AsMemory(SchemeName.Length).TrimStart(' ');
+        if (rest.IsEmpty || rest.Span.ContainsAny(' ', '\t'))
         {
             return false;
         }

@@ -48,7 +48,7 @@ public sealed class SessionCookieAuthenticationHandler(
             return AuthenticateResult.Fail("The session cookie is malformed.");
         }
 
-        var credential = await validator.ValidateAsync(token, CredentialKind.Session, Context.RequestAborted);
+        var credential = await validator.ValidateAsync(token.AsMemory(), CredentialKind.Session, Context.RequestAborted);
         if (credential is null)
         {
             return AuthenticateResult.Fail("The session has ended.");

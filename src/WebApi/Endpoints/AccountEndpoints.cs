@@ -2,6 +2,7 @@ using Akua.Application.Accounts.SignIn;
 using Akua.Application.Accounts.SignOut;
 using Akua.Application.Accounts.SignUp;
 using Akua.Application.Common.Abstractions;
+using Akua.WebApi.Authentication;
 using Mediator;
 
 namespace Akua.WebApi.Endpoints;
@@ -36,7 +37,7 @@ public static class AccountEndpoints
         {
             await mediator.Send(new SignOutCommand(), ct);
             return TypedResults.NoContent();
-        }).RequireAuthorization();
+        }).RequireCredential();
 
         return app;
     }

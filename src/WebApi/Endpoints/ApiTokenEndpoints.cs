@@ -3,6 +3,7 @@ using Akua.Application.ApiTokens.GetApiToken;
 using Akua.Application.ApiTokens.ListApiTokens;
 using Akua.Application.ApiTokens.RevokeApiToken;
 using Akua.Domain.Workspaces;
+using Akua.WebApi.Authentication;
 using Mediator;
 
 namespace Akua.WebApi.Endpoints;
@@ -14,7 +15,7 @@ public static class ApiTokenEndpoints
 
     public static IEndpointRouteBuilder MapApiTokenEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/api_tokens").WithTags("API tokens").RequireAuthorization();
+        var group = app.MapGroup("/v1/api_tokens").WithTags("API tokens").RequireCredential();
 
         group.MapPost("/", async (CreateApiTokenRequest body, IMediator mediator, CancellationToken ct) =>
         {

@@ -2,6 +2,7 @@ using Akua.Application.Installs.CreateInstall;
 using Akua.Application.Installs.DeleteInstall;
 using Akua.Application.Installs.GetInstall;
 using Akua.Application.Installs.ListInstalls;
+using Akua.WebApi.Authentication;
 using Mediator;
 
 namespace Akua.WebApi.Endpoints;
@@ -13,7 +14,7 @@ public static class InstallEndpoints
 
     public static IEndpointRouteBuilder MapInstallEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/installs").WithTags("Installs").RequireAuthorization();
+        var group = app.MapGroup("/v1/installs").WithTags("Installs").RequireCredential();
 
         group.MapGet("/", async (int? limit, string? cursor, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListInstallsQuery(EndpointConventions.Page(limit, cursor)), ct)))

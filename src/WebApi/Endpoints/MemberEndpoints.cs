@@ -3,6 +3,7 @@ using Akua.Application.Members.ChangeMemberRole;
 using Akua.Application.Members.ListMembers;
 using Akua.Application.Members.RemoveMember;
 using Akua.Domain.Workspaces;
+using Akua.WebApi.Authentication;
 using Mediator;
 
 namespace Akua.WebApi.Endpoints;
@@ -16,7 +17,7 @@ public static class MemberEndpoints
 
     public static IEndpointRouteBuilder MapMemberEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/members").WithTags("Members").RequireAuthorization();
+        var group = app.MapGroup("/v1/members").WithTags("Members").RequireCredential();
 
         group.MapGet("/", async (int? limit, string? cursor, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListMembersQuery(EndpointConventions.Page(limit, cursor)), ct)))

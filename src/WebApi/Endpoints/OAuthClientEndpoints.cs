@@ -2,6 +2,7 @@ using Akua.Application.OAuthClients.DeleteOAuthClient;
 using Akua.Application.OAuthClients.ListOAuthClients;
 using Akua.Application.OAuthClients.RegisterOAuthClient;
 using Akua.Domain.OAuth;
+using Akua.WebApi.Authentication;
 using Mediator;
 
 namespace Akua.WebApi.Endpoints;
@@ -13,7 +14,7 @@ public static class OAuthClientEndpoints
 
     public static IEndpointRouteBuilder MapOAuthClientEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/oauth_clients").WithTags("OAuth clients").RequireAuthorization();
+        var group = app.MapGroup("/v1/oauth_clients").WithTags("OAuth clients").RequireCredential();
 
         group.MapPost("/", async (RegisterOAuthClientRequest body, IMediator mediator, CancellationToken ct) =>
         {

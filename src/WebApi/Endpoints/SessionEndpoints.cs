@@ -2,6 +2,7 @@ using Akua.Application.Accounts.WhoAmI;
 using Akua.Application.Sessions.ListSessions;
 using Akua.Application.Sessions.RevokeOtherSessions;
 using Akua.Application.Sessions.RevokeSession;
+using Akua.WebApi.Authentication;
 using Mediator;
 
 namespace Akua.WebApi.Endpoints;
@@ -12,9 +13,9 @@ public static class SessionEndpoints
     public static IEndpointRouteBuilder MapSessionEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/auth/whoami", async (IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new WhoAmIQuery(), ct)))
-            .WithTags("Auth").RequireAuthorization().WithSummary("Who this credential is, and when it expires");
+            .WithTags("Auth").RequireCredential().WithSummary("Who this credential is, and when it expires");
 
-        var group = app.MapGroup("/v1/sessions").WithTags("Sessions").RequireAuthorization();
+        var group = app.MapGroup("/v1/sessions").WithTags("Sessions").RequireCredential();
 
         group.MapGet("/", async (int? limit, string? cursor, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListSessionsQuery(EndpointConventions.Page(limit, cursor)), ct)))

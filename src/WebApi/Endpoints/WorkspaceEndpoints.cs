@@ -2,6 +2,7 @@ using Akua.Application.Workspaces.CreateWorkspace;
 using Akua.Application.Workspaces.GetWorkspace;
 using Akua.Application.Workspaces.ListWorkspaces;
 using Akua.Application.Workspaces.UpdateWorkspace;
+using Akua.WebApi.Authentication;
 using Mediator;
 
 namespace Akua.WebApi.Endpoints;
@@ -15,7 +16,7 @@ public static class WorkspaceEndpoints
 
     public static IEndpointRouteBuilder MapWorkspaceEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/workspaces").WithTags("Workspaces").RequireAuthorization();
+        var group = app.MapGroup("/v1/workspaces").WithTags("Workspaces").RequireCredential();
 
         group.MapGet("/", async (int? limit, string? cursor, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListWorkspacesQuery(EndpointConventions.Page(limit, cursor)), ct)))

@@ -15,7 +15,7 @@ namespace Akua.Application.Common.Behaviors;
 /// (API.md section 4) and checks the role (section 5). A request that declares nothing is refused: fail closed.
 /// Runs before validation, so an unauthorized caller learns nothing from validation messages.
 /// </summary>
-internal sealed class AuthorizationBehavior<TMessage, TResponse>(ICurrentPrincipal principal, WorkspaceScope scope, IServiceProvider services)
+internal sealed class AuthorizationBehavior<TMessage, TResponse>(ICurrentPrincipal principal, IServiceProvider services)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
@@ -37,7 +37,8 @@ internal sealed class AuthorizationBehavior<TMessage, TResponse>(ICurrentPrincip
                     throw DomainException.Forbidden($"This needs the {Required.MinimumRole.ToString().ToLowerInvariant()} role in the workspace; you have {role.ToString().ToLowerInvariant()}.");
                 }
 
-                scope.Set(workspace, role);
+                // Resolved here only: a request outside any workspace does not even create the scope.
+                services.GetRequiredService<WorkspaceScope>().Set(workspace, role);
                 break;
             default:
                 throw new InvalidOperationException($"{typeof(TMessage).Name} declares no authorization requirement.");

@@ -6,5 +6,6 @@ namespace Akua.Application.Common.Security;
 /// </summary>
 public interface ICredentialValidator
 {
-    ValueTask<Credential?> ValidateAsync(string token, CredentialKind kind, CancellationToken cancellationToken);
+    /// <param name="token">The token as it sits in the request header (a slice of it: no copy is made on the hot path).</param>
+    ValueTask<Credential?> ValidateAsync(ReadOnlyMemory<char> token, CredentialKind kind, CancellationToken cancellationToken);
 }

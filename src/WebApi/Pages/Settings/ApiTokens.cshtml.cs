@@ -15,7 +15,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Akua.WebApi.Pages.Settings;
 
 /// <summary>"Workspace settings &gt; API tokens": the same use cases as <c>/v1/api_tokens</c>, for people.</summary>
-public sealed class ApiTokensModel(IMediator mediator, HttpCurrentPrincipal principal, TimeProvider clock) : AkuaPage(mediator)
+public sealed class ApiTokensModel(IMediator mediator, TimeProvider clock) : AkuaPage(mediator)
 {
     [BindProperty(SupportsGet = true)]
     public string? Workspace { get; set; }
@@ -86,7 +86,7 @@ public sealed class ApiTokensModel(IMediator mediator, HttpCurrentPrincipal prin
         var (_, page) = await TryAsync(() => Mediator.Send(new ListWorkspacesQuery(new PageRequest(PageRequest.MaxLimit, null))));
         Workspaces = page?.Data.Where(w => w.Role >= WorkspaceRole.Admin).ToList() ?? [];
         Workspace = Workspaces.FirstOrDefault(w => w.Id == Workspace)?.Id ?? Workspaces.FirstOrDefault()?.Id;
-        principal.SelectedWorkspace = Workspace;
+        HttpCurrentPrincipal.SelectWorkspace(HttpContext, Workspace);
         return Workspace is not null;
     }
 
