@@ -52,6 +52,7 @@ public static class DependencyInjection
             options.AddInterceptors(sp.GetRequiredService<DbCommandCounter>(), sp.GetRequiredService<RevocationEvictor>());
         });
         services.AddOptions<RevocationFeedOptions>().BindConfiguration("RevocationFeed");
+        services.AddSingleton<RevocationFeedState>();
         services.AddSingleton<RevocationFeedPoller>();
         services.AddHostedService(sp => sp.GetRequiredService<RevocationFeedPoller>());
         services.AddScoped<IApplicationDbContext>(sp => sp.GetRequiredService<AkuaDbContext>());
@@ -67,7 +68,7 @@ public static class DependencyInjection
         services.AddSingleton<SigningKeyStore>();
         services.AddScoped<AccessTokens>();
         services.AddScoped<IAccessTokens>(sp => sp.GetRequiredService<AccessTokens>());
-        services.AddSingleton<IAttemptLimiter, InMemoryAttemptLimiter>();
+        services.AddSingleton<IAttemptLimiter, DatabaseAttemptLimiter>();
         services.AddDataProtection().SetApplicationName("akua").PersistKeysToDbContext<AkuaDbContext>();
         services.AddSingleton<LastUseRecorder>();
         services.AddSingleton<ILastUseRecorder>(sp => sp.GetRequiredService<LastUseRecorder>());

@@ -16,8 +16,8 @@ internal static class DeviceCodeLookup
     public static async Task<DeviceCode> FindByUserCodeAsync(
         this IApplicationDbContext db, IAttemptLimiter limiter, string typed, UserId user, ClientContext client, bool tracked, CancellationToken cancellationToken)
     {
-        (AttemptKind, string)[] keys = [(AttemptKind.UserCodePerUser, user.ToString()), (AttemptKind.UserCodePerAddress, client.IpAddress ?? "unknown")];
-        await limiter.ThrowIfLimitedAsync(Limited, cancellationToken, keys);
+        (AttemptKind, string)[] keys = [(AttemptKind.UserCodePerAddress, client.IpAddress ?? "unknown"), (AttemptKind.UserCodePerUser, user.ToString())];
+        await limiter.AttemptAsync(Limited, cancellationToken, keys);
 
         var normalized = DeviceCode.NormalizeUserCode(typed);
         var query = tracked ? db.DeviceCodes : db.DeviceCodes.AsNoTracking();
@@ -27,10 +27,10 @@ internal static class DeviceCodeLookup
             .FirstOrDefaultAsync(cancellationToken);
         if (code is null)
         {
-            await limiter.RecordFailuresAsync(cancellationToken, keys);
-            throw DomainException.NotFound("That code is not valid. Check it and try again.");
+            throw DomainException.NotFound("That code is not valid. Check it and try again."); // the attempt stays counted
         }
 
+        await limiter.ForgiveAsync(cancellationToken, keys);
         return code;
     }
 }

@@ -13,14 +13,16 @@ namespace Akua.Infrastructure.Authentication;
 /// when it can, else by its SHA-256 in the database (or the JWT's signature). Each accepted use is handed
 /// to the last-use recorder; nothing here writes to the database.
 /// </summary>
-internal sealed class CredentialValidator(IServiceProvider services, ILastUseRecorder uses, CredentialCache cache, TimeProvider clock) : ICredentialValidator
+internal sealed class CredentialValidator(IServiceProvider services, ILastUseRecorder uses, CredentialCache cache, RevocationFeedState feed, TimeProvider clock) : ICredentialValidator
 {
     public async ValueTask<Credential?> ValidateAsync(ReadOnlyMemory<char> token, CredentialKind kind, CancellationToken cancellationToken)
     {
         var hash = Secrets.HashOf(token.Span);
         var now = clock.GetUtcNow();
         Credential? credential;
-        if (cache.TryGet(hash, out var cached))
+        // The cache vouches for a credential only while this node is current with the revocation feed (else
+        // the database decides): a node cut off from the feed cannot keep accepting a revoked token.
+        if (feed.IsCurrent && cache.TryGet(hash, out var cached))
         {
             credential = cached is null ? null : StillValid(cached, now);
         }

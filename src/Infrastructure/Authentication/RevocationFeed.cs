@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Akua.Domain.Revocations;
 using Akua.Infrastructure.Persistence;
@@ -17,13 +18,49 @@ public sealed class RevocationFeedOptions
 
     /// <summary>Feed entries older than this are deleted (every node's cache has long forgotten them).</summary>
     public TimeSpan KeepFor { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// A node trusts its credential cache only while its last completed read of the feed began less than this
+    /// ago; otherwise it asks the database. A revoking request on a server database returns only after this
+    /// (plus <see cref="Margin"/>) has passed since its commit, so once it has returned no node anywhere
+    /// accepts the credential.
+    /// </summary>
+    public TimeSpan MaxStaleness { get; set; } = TimeSpan.FromMilliseconds(750);
+
+    /// <summary>Added to the revoking request's wait, for timer and scheduling jitter.</summary>
+    public TimeSpan Margin { get; set; } = TimeSpan.FromMilliseconds(100);
+}
+
+/// <summary>How current this node's knowledge of revocations is, on a monotonic clock (immune to clock changes).</summary>
+public sealed class RevocationFeedState(IOptions<RevocationFeedOptions> options)
+{
+    private long _caughtUpAt = long.MinValue;
+
+    /// <summary>Marks a completed read of the feed that began at <paramref name="startedAt"/> (a <see cref="Stopwatch"/> timestamp).</summary>
+    public void CaughtUp(long startedAt)
+    {
+        var seen = Volatile.Read(ref _caughtUpAt);
+        while (startedAt > seen)
+        {
+            var previous = Interlocked.CompareExchange(ref _caughtUpAt, startedAt, seen);
+            if (previous == seen)
+            {
+                return;
+            }
+
+            seen = previous;
+        }
+    }
+
+    /// <summary>True when this node has read every revocation committed up to <see cref="RevocationFeedOptions.MaxStaleness"/> ago.</summary>
+    public bool IsCurrent => Stopwatch.GetElapsedTime(Volatile.Read(ref _caughtUpAt)) < options.Value.MaxStaleness;
 }
 
 /// <summary>
 /// Evicts revoked credentials from this node's cache the moment the revoking transaction commits: it sees
 /// the <see cref="Revocation"/> rows a save adds, and evicts them after the save succeeds.
 /// </summary>
-public sealed class RevocationEvictor(CredentialCache cache) : SaveChangesInterceptor
+public sealed class RevocationEvictor(CredentialCache cache, DatabaseOptions database, IOptions<RevocationFeedOptions> options) : SaveChangesInterceptor
 {
     private readonly ConditionalWeakTable<DbContext, List<byte[]>> _pending = [];
 
@@ -39,10 +76,16 @@ public sealed class RevocationEvictor(CredentialCache cache) : SaveChangesInterc
         return result;
     }
 
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        Evict(eventData.Context);
-        return ValueTask.FromResult(result);
+        if (Evict(eventData.Context) && database.Provider != DatabaseProvider.Sqlite && eventData.Context?.Database.CurrentTransaction is null)
+        {
+            // Committed. Other nodes read the feed within MaxStaleness or stop trusting their caches; waiting that
+            // long before answering means that once the revoking request returns, no node accepts the credential.
+            await Task.Delay(options.Value.MaxStaleness + options.Value.Margin, CancellationToken.None);
+        }
+
+        return result;
     }
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
@@ -65,16 +108,21 @@ public sealed class RevocationEvictor(CredentialCache cache) : SaveChangesInterc
         }
     }
 
-    private void Evict(DbContext? context)
+    /// <summary>Evicts what the save revoked; true when it revoked anything.</summary>
+    private bool Evict(DbContext? context)
     {
-        if (context is not null && _pending.TryGetValue(context, out var hashes))
+        if (context is null || !_pending.TryGetValue(context, out var hashes))
         {
-            _pending.Remove(context);
-            foreach (var hash in hashes)
-            {
-                cache.Evict(hash);
-            }
+            return false;
         }
+
+        _pending.Remove(context);
+        foreach (var hash in hashes)
+        {
+            cache.Evict(hash);
+        }
+
+        return true;
     }
 }
 
@@ -84,7 +132,7 @@ public sealed class RevocationEvictor(CredentialCache cache) : SaveChangesInterc
 /// database an earlier id can commit after a later one.
 /// </summary>
 public sealed partial class RevocationFeedPoller(
-    IServiceScopeFactory scopes, CredentialCache cache, TimeProvider clock, IOptions<RevocationFeedOptions> options, ILogger<RevocationFeedPoller> logger)
+    IServiceScopeFactory scopes, CredentialCache cache, RevocationFeedState state, TimeProvider clock, IOptions<RevocationFeedOptions> options, ILogger<RevocationFeedPoller> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Lookback = TimeSpan.FromSeconds(5);
@@ -99,10 +147,12 @@ public sealed partial class RevocationFeedPoller(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AkuaDbContext>();
         var now = clock.GetUtcNow();
+        var started = Stopwatch.GetTimestamp(); // before the query: it sees every revocation committed before this
         if (_lastId < 0)
         {
             // Nothing is cached before the node starts: begin at the end of the feed.
             _lastId = await db.Revocations.MaxAsync(r => (long?)r.Id, cancellationToken) ?? 0;
+            state.CaughtUp(started);
             return 0;
         }
 
@@ -119,6 +169,8 @@ public sealed partial class RevocationFeedPoller(
             cache.Evict(entry.CredentialHash);
             _lastId = Math.Max(_lastId, entry.Id);
         }
+
+        state.CaughtUp(started);
 
         if (now - _lastPrune > PruneEvery)
         {

@@ -44,6 +44,9 @@ public sealed class AkuaDbContext(DbContextOptions<AkuaDbContext> options) : DbC
     /// <summary>JWT signing keys: Infrastructure's own, not part of the use cases' view.</summary>
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
 
+    /// <summary>Attempt counts of the abuse limits (Infrastructure's own table, not the domain's).</summary>
+    public DbSet<Akua.Infrastructure.Abuse.AttemptWindow> AttemptWindows => Set<Akua.Infrastructure.Abuse.AttemptWindow>();
+
     public void DiscardChanges() => ChangeTracker.Clear();
 
     public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)

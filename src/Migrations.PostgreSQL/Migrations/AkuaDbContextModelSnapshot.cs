@@ -542,6 +542,25 @@ namespace Akua.Migrations.PostgreSQL.Migrations
                     b.ToTable("Workspaces");
                 });
 
+            modelBuilder.Entity("Akua.Infrastructure.Abuse.AttemptWindow", b =>
+                {
+                    b.Property<byte[]>("KeyHash")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("KeyHash");
+
+                    b.HasIndex("WindowStart");
+
+                    b.ToTable("AttemptWindows");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")

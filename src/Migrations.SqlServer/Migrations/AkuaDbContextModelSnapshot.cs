@@ -541,6 +541,25 @@ namespace Akua.Migrations.SqlServer.Migrations
                     b.ToTable("Workspaces");
                 });
 
+            modelBuilder.Entity("Akua.Infrastructure.Abuse.AttemptWindow", b =>
+                {
+                    b.Property<byte[]>("KeyHash")
+                        .HasMaxLength(32)
+                        .HasColumnType("varbinary(32)");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("KeyHash");
+
+                    b.HasIndex("WindowStart");
+
+                    b.ToTable("AttemptWindows");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")

@@ -534,6 +534,25 @@ namespace Akua.Migrations.Sqlite.Migrations
                     b.ToTable("Workspaces");
                 });
 
+            modelBuilder.Entity("Akua.Infrastructure.Abuse.AttemptWindow", b =>
+                {
+                    b.Property<byte[]>("KeyHash")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("KeyHash");
+
+                    b.HasIndex("WindowStart");
+
+                    b.ToTable("AttemptWindows");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")

@@ -27,8 +27,9 @@ internal sealed class SignInHandler(
     public async ValueTask<SessionTokenResponse> Handle(SignInCommand command, CancellationToken cancellationToken)
     {
         var normalized = User.NormalizeEmail(command.Email);
-        (AttemptKind, string)[] keys = [(AttemptKind.SignInPerEmail, normalized), (AttemptKind.SignInPerAddress, command.Client.IpAddress ?? "unknown")];
-        await limiter.ThrowIfLimitedAsync("Too many failed sign-in attempts. Wait a while, then try again.", cancellationToken, keys);
+        // The address first: a flood from one address is refused before it counts against the email.
+        (AttemptKind, string)[] keys = [(AttemptKind.SignInPerAddress, command.Client.IpAddress ?? "unknown"), (AttemptKind.SignInPerEmail, normalized)];
+        await limiter.AttemptAsync("Too many failed sign-in attempts. Wait a while, then try again.", cancellationToken, keys);
 
         var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == normalized, cancellationToken);
         var check = PasswordCheck.Failed;
@@ -43,9 +44,10 @@ internal sealed class SignInHandler(
 
         if (user is null || check == PasswordCheck.Failed)
         {
-            await limiter.RecordFailuresAsync(cancellationToken, keys);
-            throw Failed();
+            throw Failed(); // the attempt stays counted
         }
+
+        await limiter.ForgiveAsync(cancellationToken, keys);
 
         if (check == PasswordCheck.SuccessRehashNeeded)
         {
