@@ -32,6 +32,37 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ProcessId => _process.Id;
+
+    /// <summary>SIGKILL: the process dies at once, mid-request, as in a crash or an OOM kill.</summary>
+    public void Crash() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>SIGTERM: the graceful stop an orchestrator sends; in-flight requests drain.</summary>
+    public void Terminate()
+    {
+        if (SendSignal(_process.Id, 15) != 0)
+        {
+            throw new InvalidOperationException("kill(SIGTERM) failed");
+        }
+    }
+
+    /// <summary>The process's resident memory now (VmRSS), in MB.</summary>
+    public double ResidentMemoryMb()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+            }
+        }
+
+        return double.NaN;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Where the server's build output is: the same configuration as the running tests.</summary>
