@@ -97,7 +97,10 @@ public static class Api
         return (email, session, workspaces.GetProperty("data")[0].GetProperty("id").GetString()!);
     }
 
-    public static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string? token, string? workspace = null, object? body = null, CancellationToken cancellationToken = default)
+    public static Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string? token, string? workspace = null, object? body = null) =>
+        SendUntilAsync(http, method, path, token, workspace, body, Cancel);
+
+    public static async Task<HttpResponseMessage> SendUntilAsync(HttpClient http, HttpMethod method, string path, string? token, string? workspace, object? body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path);
         if (token is not null)
@@ -115,7 +118,7 @@ public static class Api
             request.Content = JsonContent.Create(body);
         }
 
-        return await http.SendAsync(request, cancellationToken == default ? Cancel : cancellationToken);
+        return await http.SendAsync(request, cancellationToken);
     }
 
     /// <summary>Creates an API token; returns its id and secret.</summary>
@@ -127,8 +130,8 @@ public static class Api
         return (body.GetProperty("id").GetString()!, body.GetProperty("token").GetString()!);
     }
 
-    public static async Task<int> WhoAmIAsync(HttpClient http, string token, CancellationToken cancellationToken = default) =>
-        (int)(await SendAsync(http, HttpMethod.Get, "/v1/auth/whoami", token, cancellationToken: cancellationToken)).StatusCode;
+    public static async Task<int> WhoAmIAsync(HttpClient http, string token, CancellationToken cancellationToken) =>
+        (int)(await SendUntilAsync(http, HttpMethod.Get, "/v1/auth/whoami", token, null, null, cancellationToken)).StatusCode;
 }
 
 /// <summary>Figures a suite measured, for docs/reliability.md: printed, and kept in artifacts/reliability/.</summary>

@@ -37,7 +37,7 @@ public abstract class CrashTests<TDatabase> : IAsyncLifetime
                 {
                     try
                     {
-                        var response = await Api.SendAsync(http, HttpMethod.Post, "/v1/api_tokens", session, workspace, new { name = $"crash-{w}-{i}" }, stop.Token);
+                        var response = await Api.SendUntilAsync(http, HttpMethod.Post, "/v1/api_tokens", session, workspace, new { name = $"crash-{w}-{i}" }, stop.Token);
                         if ((int)response.StatusCode == 201)
                         {
                             var body = await response.Content.ReadFromJsonAsync<JsonElement>(stop.Token);
@@ -71,7 +71,7 @@ public abstract class CrashTests<TDatabase> : IAsyncLifetime
         string? cursor = null;
         do
         {
-            var page = await (await Api.SendAsync(client, HttpMethod.Get, "/v1/api_tokens?limit=100" + (cursor is null ? "" : $"&cursor={cursor}"), session, workspace, cancellationToken: TestContext.Current.CancellationToken))
+            var page = await (await Api.SendAsync(client, HttpMethod.Get, "/v1/api_tokens?limit=100" + (cursor is null ? "" : $"&cursor={cursor}"), session, workspace))
                 .Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
             listed.AddRange(page.GetProperty("data").EnumerateArray());
             cursor = page.TryGetProperty("next_cursor", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
@@ -131,10 +131,10 @@ public abstract class CrashTests<TDatabase> : IAsyncLifetime
         await using var restarted = ServerProcess.Start(Cluster.ContentRoot, environment);
         await Cluster.EnsureReadyAsync(restarted);
         using var client = new HttpClient { BaseAddress = restarted.BaseAddress };
-        var stored = await (await Api.SendAsync(client, HttpMethod.Get, $"/v1/api_tokens/{tokenId}", session, workspace, cancellationToken: TestContext.Current.CancellationToken))
+        var stored = await (await Api.SendAsync(client, HttpMethod.Get, $"/v1/api_tokens/{tokenId}", session, workspace))
             .Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         Assert.Equal(JsonValueKind.Number, stored.GetProperty("last_used_at").ValueKind);
-        var listed = await (await Api.SendAsync(client, HttpMethod.Get, "/v1/api_tokens?limit=100", session, workspace, cancellationToken: TestContext.Current.CancellationToken))
+        var listed = await (await Api.SendAsync(client, HttpMethod.Get, "/v1/api_tokens?limit=100", session, workspace))
             .Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         Assert.Equal(answered + 1, listed.GetProperty("data").GetArrayLength());
         Figures.Record($"{_database.Provider}: requests in flight at SIGTERM answered 201 (of 20)", answered);

@@ -190,6 +190,59 @@ public sealed class MultiNodePostgresTests(PostgresClusterFixture cluster) : ICl
         Assert.Equal(Enumerable.Repeat("wrong", 10).Concat(["limited", "limited"]), answers);
     }
 
+    [Fact]
+    public async Task Concurrent_sign_ups_with_one_email_on_three_nodes_create_one_user()
+    {
+        var email = $"race-{Guid.NewGuid():N}@example.com";
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 21).Select(async i =>
+            (int)(await Nodes[i % Nodes.Count].PostAsJsonAsync("/api/auth/sign-up/email", new { email, password = Api.Password, name = "Race" }, TestContext.Current.CancellationToken)).StatusCode));
+        Assert.Equal(1, statuses.Count(s => s == 201));
+        Assert.Equal(20, statuses.Count(s => s == 409));
+    }
+
+    [Fact]
+    public async Task Two_owners_demoting_each_other_at_once_on_two_nodes_never_leave_the_workspace_without_an_owner()
+    {
+        for (var round = 0; round < 10; round++)
+        {
+            var (_, first, workspace) = await Api.SignUpAsync(Nodes[0]);
+            var (secondEmail, second, _) = await Api.SignUpAsync(Nodes[1]);
+            var added = await Api.SendAsync(Nodes[0], HttpMethod.Post, "/v1/members", first, workspace, new { email = secondEmail, role = "owner" });
+            Assert.Equal(201, (int)added.StatusCode);
+            var members = await MembersAsync(first, workspace);
+            var firstId = members.Single(m => m.GetProperty("email").GetString() != secondEmail).GetProperty("user_id").GetString();
+            var secondId = members.Single(m => m.GetProperty("email").GetString() == secondEmail).GetProperty("user_id").GetString();
+
+            var results = await Task.WhenAll(
+                Api.SendAsync(Nodes[1], HttpMethod.Patch, $"/v1/members/{secondId}", first, workspace, new { role = "member" }),
+                Api.SendAsync(Nodes[2], HttpMethod.Patch, $"/v1/members/{firstId}", second, workspace, new { role = "member" }));
+            Assert.All(results, r => Assert.True((int)r.StatusCode is 200 or 403 or 409, $"a demotion answered {(int)r.StatusCode}"));
+
+            var after = await MembersAsync(first, workspace, second);
+            Assert.True(after.Count(m => m.GetProperty("role").GetString() == "owner") >= 1, "the workspace was left without an owner");
+        }
+    }
+
+    private async Task<List<JsonElement>> MembersAsync(string token, string workspace, string? orToken = null)
+    {
+        foreach (var candidate in new[] { token, orToken })
+        {
+            if (candidate is null)
+            {
+                continue;
+            }
+
+            var response = await Api.SendAsync(Nodes[0], HttpMethod.Get, "/v1/members?limit=100", candidate, workspace);
+            if ((int)response.StatusCode == 200)
+            {
+                var page = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+                return [.. page.GetProperty("data").EnumerateArray()];
+            }
+        }
+
+        throw new InvalidOperationException("Neither member can list the members.");
+    }
+
     private async Task<string> EmailOfAsync(string session)
     {
         var whoami = await (await Api.SendAsync(Nodes[0], HttpMethod.Get, "/v1/auth/whoami", session)).Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
