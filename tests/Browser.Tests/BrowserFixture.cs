@@ -76,6 +76,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         RequireBrowser();
         var context = await Browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), ViewportSize = new() { Width = 1200, Height = 800 } });
+        // The suites run side by side on two cores (the soak among them): a page may wait its turn for a while.
+        context.SetDefaultTimeout(90_000);
+        context.SetDefaultNavigationTimeout(90_000);
         return await context.NewPageAsync();
     }
 

@@ -37,14 +37,17 @@ public readonly record struct PageRequest
 /// <summary>
 /// A position in a newest-first list: the (created_at, id) of the last item seen. Keyset, not offset, so a
 /// page is stable while rows are inserted. Opaque to clients; anything that does not decode is a 400.
+/// The time is kept to the tick: PostgreSQL stores microseconds and SQL Server 100 ns, and a cursor rounded
+/// to milliseconds skipped the rows created within the same millisecond just after the page's last row.
 /// </summary>
 public sealed record PageCursor(DateTimeOffset CreatedAt, Guid Id)
 {
-    private const string Version = "1";
+    private const string Version = "2";
+    private const string MillisecondsVersion = "1"; // issued before ticks; still read
 
     public string Encode()
     {
-        var text = string.Create(CultureInfo.InvariantCulture, $"{Version}.{CreatedAt.ToUnixTimeMilliseconds()}.{Id:N}");
+        var text = string.Create(CultureInfo.InvariantCulture, $"{Version}.{CreatedAt.UtcTicks}.{Id:N}");
         return Base64Url.EncodeToString(System.Text.Encoding.ASCII.GetBytes(text));
     }
 
@@ -67,15 +70,16 @@ public sealed record PageCursor(DateTimeOffset CreatedAt, Guid Id)
         }
 
         var parts = System.Text.Encoding.ASCII.GetString(bytes).Split('.');
-        if (parts.Length != 3 || parts[0] != Version
-            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
-            || ms > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()
+        if (parts.Length != 3 || parts[0] is not (Version or MillisecondsVersion)
+            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var time)
+            || time > (parts[0] == Version ? DateTimeOffset.MaxValue.UtcTicks : DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
             || parts[2].Length != 32 || !Guid.TryParseExact(parts[2], "N", out var id))
         {
             throw invalid;
         }
 
-        return new PageCursor(DateTimeOffset.FromUnixTimeMilliseconds(ms), id);
+        var createdAt = parts[0] == Version ? new DateTimeOffset(time, TimeSpan.Zero) : DateTimeOffset.FromUnixTimeMilliseconds(time);
+        return new PageCursor(createdAt, id);
     }
 }
 
