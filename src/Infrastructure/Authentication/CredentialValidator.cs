@@ -85,7 +85,8 @@ internal sealed class CredentialValidator(IServiceProvider services, ILastUseRec
             expiresAt = pending + Session.Lifetime;
         }
 
-        return now >= expiresAt ? null : credential with { ExpiresAt = now + Session.Lifetime };
+        // Valid: this use slides it to now + lifetime (whoami shows that); the credential is not copied for it.
+        return now >= expiresAt ? null : credential;
     }
 
     private async Task<Credential?> SessionAsync(byte[] hash, CancellationToken cancellationToken)

@@ -39,28 +39,36 @@ internal sealed class WhoAmIHandler(IServiceProvider services, ICurrentPrincipal
 {
     public static readonly TimeSpan DisplayFor = TimeSpan.FromSeconds(30);
 
+    // Keyed by the typed id itself (a user id and a workspace id never collide: different types).
+    private static readonly MemoryCacheEntryOptions Display = new() { AbsoluteExpirationRelativeToNow = DisplayFor, Size = 1 };
+
     public async ValueTask<WhoAmIResponse> Handle(WhoAmIQuery query, CancellationToken cancellationToken)
     {
         var credential = principal.RequireCredential();
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        var expiresAt = credential.ExpiresAt?.ToUnixTimeSeconds();
+        // A session slides: this very use moves its expiry to a full lifetime from now.
+        var expiresAt = credential.Kind == CredentialKind.Session
+            ? now + (long)Akua.Domain.Sessions.Session.Lifetime.TotalSeconds
+            : credential.ExpiresAt?.ToUnixTimeSeconds();
         if (credential.WorkspaceId is { } workspaceId)
         {
-            var workspace = await memory.GetOrCreateAsync(("whoami-workspace", workspaceId), async entry =>
+            // A hit is answered synchronously: no task, no state machine.
+            if (!memory.TryGetValue(workspaceId, out WhoAmIWorkspace? workspace))
             {
-                entry.SetAbsoluteExpiration(DisplayFor).SetSize(1);
                 var found = await services.GetRequiredService<IApplicationDbContext>().Workspaces.AsNoTracking().SingleAsync(w => w.Id == workspaceId, cancellationToken);
-                return new WhoAmIWorkspace(found.Id.ToString(), found.Name, found.Slug);
-            });
+                workspace = memory.Set(workspaceId, new WhoAmIWorkspace(found.Id.ToString(), found.Name, found.Slug), Display);
+            }
+
             return new WhoAmIResponse(credential.Kind, credential.Id, credential.Prefix, expiresAt, now, null, workspace, credential.TokenRole, null);
         }
 
         var userId = principal.RequireUser();
-        var user = await memory.GetOrCreateAsync(("whoami-user", userId), async entry =>
+        if (!memory.TryGetValue(userId, out UserResponse? user))
         {
-            entry.SetAbsoluteExpiration(DisplayFor).SetSize(1);
-            return mapper.Map<UserResponse>(await services.GetRequiredService<IApplicationDbContext>().Users.AsNoTracking().SingleAsync(u => u.Id == userId, cancellationToken));
-        });
+            var found = await services.GetRequiredService<IApplicationDbContext>().Users.AsNoTracking().SingleAsync(u => u.Id == userId, cancellationToken);
+            user = memory.Set(userId, mapper.Map<UserResponse>(found), Display);
+        }
+
         return new WhoAmIResponse(credential.Kind, credential.Id, null, expiresAt, now, user, null, null, credential.ClientId);
     }
 }
