@@ -147,8 +147,8 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
 
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak server memory: {peak:0} MB; start to /readyz: {server.Startup.TotalMilliseconds:0} ms"));
 
-    // The targets of the performance issue, with a noise margin of 0.05 on each ratio (see the README).
-    const double margin = 0.05;
+    // The targets of the performance issue, with a noise margin of 0.07 on each ratio (measured: see the README).
+    const double margin = 0.07;
     var missed = new List<string>();
     void Expect(bool ok, string what) { if (!ok) missed.Add($"{engine}: {what}"); }
     var byName = rows.ToDictionary(r => r.Name);
