@@ -19,7 +19,13 @@ public sealed class PostgresClusterFixture : IAsyncLifetime
         await Database.InitializeAsync();
         if (Database.SkipReason is null)
         {
-            Cluster = await Cluster.StartAsync(Database.Options, nodes: 3);
+            Cluster = await Cluster.StartAsync(Database.Options, nodes: 3, new Dictionary<string, string>
+            {
+                // Behind a load balancer every node has the one public URL, which is the JWTs' issuer.
+                ["Akua__PublicUrl"] = "https://akua.test",
+                // Signing keys rotate every 5 s here, so one test can watch a rotation reach the other nodes.
+                ["Jwt__RotationPeriod"] = "00:00:05",
+            });
         }
     }
 
@@ -189,6 +195,67 @@ public sealed class MultiNodePostgresTests(PostgresClusterFixture cluster) : ICl
         // 10 wrong codes per user in 15 minutes, counted in the database, whichever node the browser reaches.
         Assert.Equal(Enumerable.Repeat("wrong", 10).Concat(["limited", "limited"]), answers);
     }
+
+    [Fact]
+    public async Task A_signing_key_rotation_on_one_node_is_honoured_by_the_others()
+    {
+        var (email, session, workspace) = await Api.SignUpAsync(Nodes[0]);
+        var (first, refresh) = await OAuthCodeFlowAsync(cluster.Cluster!.Nodes[0].BaseAddress, email, session, workspace);
+        foreach (var node in Nodes)
+        {
+            Assert.Equal(200, await Api.WhoAmIAsync(node, first, TestContext.Current.CancellationToken));
+        }
+
+        // Past the rotation period node 0 signs with a new key; the others have the old key set cached.
+        await Task.Delay(TimeSpan.FromSeconds(6), TestContext.Current.CancellationToken);
+        var refreshed = await Nodes[0].PostAsync("/oauth/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token", ["refresh_token"] = refresh, ["client_id"] = ClientIdOf(first),
+        }), TestContext.Current.CancellationToken);
+        Assert.Equal(200, (int)refreshed.StatusCode);
+        var second = (await refreshed.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("access_token").GetString()!;
+        Assert.NotEqual(KeyIdOf(first), KeyIdOf(second));
+        foreach (var node in Nodes)
+        {
+            Assert.Equal(200, await Api.WhoAmIAsync(node, second, TestContext.Current.CancellationToken)); // the new key, learned at once
+            Assert.Equal(200, await Api.WhoAmIAsync(node, first, TestContext.Current.CancellationToken)); // the old one still verifies
+        }
+    }
+
+    /// <summary>Registers a public client, signs in on the browser form, consents, and exchanges the code (PKCE S256).</summary>
+    private static async Task<(string AccessToken, string RefreshToken)> OAuthCodeFlowAsync(Uri node, string email, string session, string workspace)
+    {
+        const string redirect = "http://127.0.0.1:9/callback";
+        using var http = BrowserSession.CookieClient(node);
+        var client = await (await Api.SendAsync(http, HttpMethod.Post, "/v1/oauth_clients", session, workspace, new { name = "rotation", redirect_uris = new[] { redirect }, type = "public" }))
+            .Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        var clientId = client.GetProperty("client_id").GetString()!;
+        var browser = await BrowserSession.SignInAsync(http, email, Api.Password);
+        var verifier = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var challenge = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(verifier)));
+        var request = new Dictionary<string, string>
+        {
+            ["client_id"] = clientId, ["redirect_uri"] = redirect, ["response_type"] = "code", ["scope"] = "api",
+            ["state"] = "rotation", ["code_challenge"] = challenge, ["code_challenge_method"] = "S256",
+        };
+        var authorize = "/oauth/authorize?" + string.Join('&', request.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
+        var consent = await browser.SubmitAsync(authorize, "/oauth/authorize?handler=Approve", new(request));
+        var code = System.Text.RegularExpressions.Regex.Match(consent.Headers.Location!.OriginalString, "code=([^&]+)").Groups[1].Value;
+        var token = await http.PostAsync("/oauth/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code", ["code"] = Uri.UnescapeDataString(code), ["redirect_uri"] = redirect, ["client_id"] = clientId, ["code_verifier"] = verifier,
+        }), TestContext.Current.CancellationToken);
+        Assert.Equal(200, (int)token.StatusCode);
+        var body = await token.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        return (body.GetProperty("access_token").GetString()!, body.GetProperty("refresh_token").GetString()!);
+    }
+
+    private static JsonElement JwtPart(string jwt, int part) =>
+        JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(jwt.Split('.')[part])).RootElement;
+
+    private static string KeyIdOf(string jwt) => JwtPart(jwt, 0).GetProperty("kid").GetString()!;
+
+    private static string ClientIdOf(string jwt) => JwtPart(jwt, 1).GetProperty("client_id").GetString()!;
 
     [Fact]
     public async Task Concurrent_sign_ups_with_one_email_on_three_nodes_create_one_user()
