@@ -69,7 +69,6 @@ public static class DependencyInjection
         services.AddScoped<AccessTokens>();
         services.AddScoped<IAccessTokens>(sp => sp.GetRequiredService<AccessTokens>());
         services.AddSingleton<IAttemptLimiter, DatabaseAttemptLimiter>();
-        services.AddDataProtection().SetApplicationName("akua").PersistKeysToDbContext<AkuaDbContext>();
         services.AddSingleton<LastUseRecorder>();
         services.AddSingleton<ILastUseRecorder>(sp => sp.GetRequiredService<LastUseRecorder>());
         services.AddHostedService(sp => sp.GetRequiredService<LastUseRecorder>());

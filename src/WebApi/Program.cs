@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Akua.Infrastructure;
 using Akua.Infrastructure.Persistence;
+using Akua.Infrastructure.Security;
 using Akua.WebApi.Endpoints;
 using Akua.WebApi.Infrastructure;
 using Serilog;
@@ -80,6 +81,15 @@ builder.Services.AddAkuaRateLimits(builder.Configuration);
 
 builder.Services.AddApplication();
 builder.Services.AddInfrastructure(Path.Combine(builder.Environment.ContentRootPath, "data"));
+try
+{
+    builder.Services.AddAkuaDataProtection(builder.Configuration); // the key ring, encrypted when a certificate is configured
+}
+catch (StartupException e)
+{
+    await Console.Error.WriteLineAsync($"akua: {e.Message}");
+    return 1;
+}
 
 var app = builder.Build();
 
