@@ -41,6 +41,20 @@ public sealed class StartupTests : IDisposable
     }
 
     [Fact]
+    public async Task A_key_ring_certificate_that_does_not_load_gives_one_clear_line_and_a_non_zero_exit()
+    {
+        await using var server = ServerProcess.Start(_contentRoot, new Dictionary<string, string>
+        {
+            ["DataProtection__CertificatePath"] = Path.Combine(_contentRoot, "missing.pfx"),
+        });
+
+        var exitCode = await server.WaitForExitAsync(Patience);
+
+        Assert.NotEqual(0, exitCode);
+        AssertOneLine(server, "DataProtection:CertificatePath");
+    }
+
+    [Fact]
     public async Task An_unreachable_server_database_gives_one_clear_line_and_a_non_zero_exit()
     {
         var closedPort = ServerProcess.FreePort();
