@@ -13,7 +13,11 @@ namespace Akua.Infrastructure.Authentication;
 
 public sealed class RevocationFeedOptions
 {
-    /// <summary>How often a node reads the feed; revocations reach it within this (plus a query).</summary>
+    /// <summary>
+    /// How often a node reads the feed; revocations reach it within this (plus a query). Keep it well under
+    /// <see cref="MaxStaleness"/> (a third of it by default): a node whose reads are further apart than that
+    /// does not trust its cache and asks the database on every request.
+    /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Feed entries older than this are deleted (every node's cache has long forgotten them).</summary>
