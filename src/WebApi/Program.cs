@@ -87,8 +87,7 @@ try
 }
 catch (StartupException e)
 {
-    await Console.Error.WriteLineAsync($"akua: {e.Message}");
-    return 1;
+    return await RefuseToStartAsync(e);
 }
 
 var app = builder.Build();
@@ -149,13 +148,18 @@ try
 }
 catch (StartupException e)
 {
-    // One clear line for the operator, not a stack trace.
-    await Console.Error.WriteLineAsync($"akua: {e.Message}");
-    return 1;
+    return await RefuseToStartAsync(e);
 }
 
 await app.RunAsync();
 return 0;
+
+// One clear line for the operator, not a stack trace, and a non-zero exit.
+static async Task<int> RefuseToStartAsync(StartupException e)
+{
+    await Console.Error.WriteLineAsync($"akua: {e.Message}");
+    return 1;
+}
 
 /// <summary>The entry point, visible to the functional tests' host.</summary>
 public partial class Program;

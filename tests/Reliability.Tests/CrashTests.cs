@@ -7,20 +7,14 @@ using Akua.TestSupport;
 namespace Akua.Reliability.Tests;
 
 /// <summary>A server killed (SIGKILL) under a load of token creations, or stopped (SIGTERM) with requests in flight.</summary>
-public abstract class CrashTests<TDatabase> : IAsyncLifetime
+public abstract class CrashTests<TDatabase> : OnDatabase<TDatabase>
     where TDatabase : TestDatabase, new()
 {
-    private readonly TDatabase _database = new();
-
-    public ValueTask InitializeAsync() => _database.InitializeAsync();
-
-    public ValueTask DisposeAsync() => _database.DisposeAsync();
-
     [Fact]
     public async Task Killed_during_token_creations_every_token_answered_201_authenticates_after_restart_and_nothing_is_half_written()
     {
-        _database.RequireAvailable();
-        var environment = Cluster.EnvironmentFor(_database.Options);
+        Database.RequireAvailable();
+        var environment = Cluster.EnvironmentFor(Database.Options);
         var created = new ConcurrentBag<(string Id, string Token)>();
         string session;
         string workspace;
@@ -85,16 +79,16 @@ public abstract class CrashTests<TDatabase> : IAsyncLifetime
         });
         var ids = listed.Select(t => t.GetProperty("id").GetString()).ToHashSet();
         Assert.All(created, c => Assert.Contains(c.Id, ids));
-        Figures.Record($"{_database.Provider}: tokens answered 201 before SIGKILL / authenticating after restart / rows found",
+        Figures.Record($"{Database.Provider}: tokens answered 201 before SIGKILL / authenticating after restart / rows found",
             $"{created.Count} / {created.Count} / {listed.Count}");
     }
 
     [Fact]
     public async Task Sigterm_drains_requests_in_flight_and_flushes_the_last_use_buffer()
     {
-        _database.RequireAvailable();
+        Database.RequireAvailable();
         // Last-use is only written at shutdown here: the periodic writer would otherwise hide a lost flush.
-        var environment = Cluster.EnvironmentFor(_database.Options, new Dictionary<string, string> { ["LastUse__FlushInterval"] = "01:00:00" });
+        var environment = Cluster.EnvironmentFor(Database.Options, new Dictionary<string, string> { ["LastUse__FlushInterval"] = "01:00:00" });
         string session;
         string workspace;
         string tokenId;
@@ -137,7 +131,7 @@ public abstract class CrashTests<TDatabase> : IAsyncLifetime
         var listed = await (await Api.SendAsync(client, HttpMethod.Get, "/v1/api_tokens?limit=100", session, workspace))
             .Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         Assert.Equal(answered + 1, listed.GetProperty("data").GetArrayLength());
-        Figures.Record($"{_database.Provider}: requests in flight at SIGTERM answered 201 (of 20)", answered);
+        Figures.Record($"{Database.Provider}: requests in flight at SIGTERM answered 201 (of 20)", answered);
     }
 }
 

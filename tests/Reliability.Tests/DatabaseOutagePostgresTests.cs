@@ -9,22 +9,16 @@ using Npgsql;
 namespace Akua.Reliability.Tests;
 
 /// <summary>PostgreSQL goes away in the middle of a load (the node reaches it through a proxy the test cuts) and comes back.</summary>
-public sealed class DatabaseOutagePostgresTests : IAsyncLifetime
+public sealed class DatabaseOutagePostgresTests : OnDatabase<PostgresTestDatabase>
 {
-    private readonly PostgresTestDatabase _database = new();
-
-    public ValueTask InitializeAsync() => _database.InitializeAsync();
-
-    public ValueTask DisposeAsync() => _database.DisposeAsync();
-
     [Fact]
-    public async Task Requests_answer_503_quickly_while_the_database_is_away_the_node_recovers_by_itself_and_nothing_answered_is_lost()
+    public async Task Requests_answer_503_quickly_while_theDatabase_is_away_the_node_recovers_by_itself_and_nothing_answered_is_lost()
     {
-        _database.RequireAvailable();
-        var direct = new NpgsqlConnectionStringBuilder(_database.Options.ConnectionString);
+        Database.RequireAvailable();
+        var direct = new NpgsqlConnectionStringBuilder(Database.Options.ConnectionString);
         await using var proxy = new TcpProxy(direct.Host!, direct.Port);
         var viaProxy = new NpgsqlConnectionStringBuilder(direct.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 2, CommandTimeout = 2 };
-        var environment = Cluster.EnvironmentFor(_database.Options with { ConnectionString = viaProxy.ToString() });
+        var environment = Cluster.EnvironmentFor(Database.Options with { ConnectionString = viaProxy.ToString() });
         await using var node = ServerProcess.Start(Cluster.ContentRoot, environment);
         await Cluster.EnsureReadyAsync(node);
         using var http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };

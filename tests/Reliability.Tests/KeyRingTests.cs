@@ -1,7 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text.RegularExpressions;
 using Akua.TestSupport;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,16 +10,13 @@ namespace Akua.Reliability.Tests;
 /// The Data Protection key ring (which protects the JWT signing keys) is stored encrypted to a configured
 /// certificate, so a database dump alone does not reveal it, and a restarted node with the certificate reads it.
 /// </summary>
-public sealed partial class KeyRingTests : IAsyncLifetime
+public sealed class KeyRingTests : OnDatabase<SqliteTestDatabase>
 {
-    private readonly SqliteTestDatabase _database = new();
     private readonly string _folder = Directory.CreateTempSubdirectory("akua-keyring-").FullName;
 
-    public ValueTask InitializeAsync() => _database.InitializeAsync();
-
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        await _database.DisposeAsync();
+        await base.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
     }
 
@@ -36,7 +32,7 @@ public sealed partial class KeyRingTests : IAsyncLifetime
             await File.WriteAllBytesAsync(pfx, certificate.Export(X509ContentType.Pfx, password), TestContext.Current.CancellationToken);
         }
 
-        var withCertificate = Cluster.EnvironmentFor(_database.Options, new Dictionary<string, string>
+        var withCertificate = Cluster.EnvironmentFor(Database.Options, new Dictionary<string, string>
         {
             ["DataProtection__CertificatePath"] = pfx,
             ["DataProtection__CertificatePassword"] = password,
@@ -50,11 +46,11 @@ public sealed partial class KeyRingTests : IAsyncLifetime
             using var api = new HttpClient { BaseAddress = first.BaseAddress };
             (email, _, _) = await Api.SignUpAsync(api);
             using var browser = Browser(first, cookies);
-            formToken = AntiforgeryToken().Match(await browser.GetStringAsync("/login", TestContext.Current.CancellationToken)).Groups[1].Value;
+            formToken = BrowserSession.AntiforgeryTokenOf(await browser.GetStringAsync("/login", TestContext.Current.CancellationToken));
         }
 
         // At rest: every key is an encrypted secret; no master key in the clear.
-        await using (var db = _database.NewContext())
+        await using (var db = Database.NewContext())
         {
             var keys = await db.DataProtectionKeys.Select(k => k.Xml).ToListAsync(TestContext.Current.CancellationToken);
             Assert.NotEmpty(keys);
@@ -68,7 +64,7 @@ public sealed partial class KeyRingTests : IAsyncLifetime
         // A node restarted with the certificate accepts the form the first node issued (its anti-forgery token
         // was made with the stored key); a node without it cannot read the key and refuses.
         Assert.Equal(HttpStatusCode.Redirect, await PostLoginAsync(withCertificate, cookies, email, formToken));
-        Assert.Equal(HttpStatusCode.BadRequest, await PostLoginAsync(Cluster.EnvironmentFor(_database.Options), cookies, email, formToken));
+        Assert.Equal(HttpStatusCode.BadRequest, await PostLoginAsync(Cluster.EnvironmentFor(Database.Options), cookies, email, formToken));
     }
 
     private static async Task<HttpStatusCode> PostLoginAsync(Dictionary<string, string> environment, CookieContainer cookies, string email, string formToken)
@@ -78,7 +74,7 @@ public sealed partial class KeyRingTests : IAsyncLifetime
         using var browser = Browser(node, cookies);
         var response = await browser.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["Email"] = email, ["Password"] = Api.Password, ["__RequestVerificationToken"] = WebUtility.HtmlDecode(formToken),
+            ["Email"] = email, ["Password"] = Api.Password, ["__RequestVerificationToken"] = formToken,
         }), TestContext.Current.CancellationToken);
         return response.StatusCode;
     }
@@ -86,7 +82,4 @@ public sealed partial class KeyRingTests : IAsyncLifetime
     // Cookies are per host, not per port: the restarted node on another port gets the first node's cookies.
     private static HttpClient Browser(ServerProcess node, CookieContainer cookies) =>
         new(new HttpClientHandler { CookieContainer = cookies, UseCookies = true, AllowAutoRedirect = false }) { BaseAddress = node.BaseAddress };
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
 }

@@ -13,19 +13,13 @@ namespace Akua.Reliability.Tests;
 /// quarter's. Every answer is 2xx or a documented 4xx. Paced (each worker pauses 2 ms between requests): a
 /// sustained load, not a saturating one, so the suites that run beside it keep some of the two cores.
 /// </summary>
-public sealed class SoakTests : IAsyncLifetime
+public sealed class SoakTests : OnDatabase<SqliteTestDatabase>
 {
-    private readonly SqliteTestDatabase _database = new();
-
-    public ValueTask InitializeAsync() => _database.InitializeAsync();
-
-    public ValueTask DisposeAsync() => _database.DisposeAsync();
-
     [Fact]
     public async Task Mixed_load_for_a_bounded_time_keeps_memory_flat_and_never_fails()
     {
         var seconds = int.TryParse(Environment.GetEnvironmentVariable("AKUA_SOAK_SECONDS"), CultureInfo.InvariantCulture, out var s) ? s : 60;
-        await using var node = ServerProcess.Start(Cluster.ContentRoot, Cluster.EnvironmentFor(_database.Options));
+        await using var node = ServerProcess.Start(Cluster.ContentRoot, Cluster.EnvironmentFor(Database.Options));
         await Cluster.EnsureReadyAsync(node);
         using var http = new HttpClient { BaseAddress = node.BaseAddress };
         var (email, session, workspace) = await Api.SignUpAsync(http);

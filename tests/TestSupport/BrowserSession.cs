@@ -35,10 +35,7 @@ public sealed partial class BrowserSession(HttpClient http)
     /// <summary>Loads <paramref name="pageUrl"/>, takes its anti-forgery token, and posts the form to <paramref name="postUrl"/>.</summary>
     public async Task<HttpResponseMessage> SubmitAsync(string pageUrl, string postUrl, Dictionary<string, string> fields)
     {
-        var page = await GetPageAsync(pageUrl);
-        var token = AntiforgeryToken().Match(page);
-        Assert.True(token.Success, "the page has no anti-forgery token");
-        fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value);
+        fields["__RequestVerificationToken"] = AntiforgeryTokenOf(await GetPageAsync(pageUrl));
         return await Http.PostAsync(postUrl, new FormUrlEncodedContent(fields), TestContext.Current.CancellationToken);
     }
 
@@ -51,6 +48,14 @@ public sealed partial class BrowserSession(HttpClient http)
         // The decision redirects (post, redirect, get) to the page that says what happened.
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return await GetPageAsync(response.Headers.Location!.OriginalString);
+    }
+
+    /// <summary>The anti-forgery token a page's form carries (decoded, ready to post).</summary>
+    public static string AntiforgeryTokenOf(string page)
+    {
+        var token = AntiforgeryToken().Match(page);
+        Assert.True(token.Success, "the page has no anti-forgery token");
+        return WebUtility.HtmlDecode(token.Groups[1].Value);
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
