@@ -19,7 +19,7 @@ public static class EntityId
     private const int HexLength = 32;
 
     public static TId New<TId>(TimeProvider clock)
-        where TId : struct, IEntityId<TId> => TId.From(Guid.CreateVersion7(clock.GetUtcNow()));
+        where TId : struct, IEntityId<TId> => TId.From(MonotonicUuid.NewVersion7(clock.GetUtcNow()));
 
     public static string Format<TId>(TId id)
         where TId : struct, IEntityId<TId> => string.Concat(TId.Prefix, id.Value.ToString("N"));
