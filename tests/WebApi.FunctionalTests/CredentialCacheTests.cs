@@ -84,4 +84,45 @@ public sealed class CredentialCacheTests(SqliteApiFactory factory) : IClassFixtu
 
         await (await factory.Api(ann.Token).GetAsync("/v1/auth/whoami")).AssertErrorAsync(401, "unauthorized");
     }
+
+    [Fact]
+    public async Task A_node_behind_on_the_revocation_feed_asks_the_database_for_credentials_but_not_for_unknown_tokens()
+    {
+        await using var behind = new FeedBehindApiFactory(factory.Database);
+        await behind.InitializeAsync();
+        var ann = await factory.SignUpAsync();
+        var (_, token) = await factory.Api(ann.Token, ann.WorkspaceId).CreateApiTokenAsync();
+        var unknown = TokenFormat.WithChecksum("sk_akua_" + Guid.NewGuid().ToString("N")[..26]);
+        await behind.Api(token).ExpectAsync(200, HttpMethod.Get, "/v1/auth/whoami"); // started, and past its only feed read
+        await Task.Delay(FeedBehindApiFactory.MaxStaleness * 2, TestContext.Current.CancellationToken);
+
+        var before = behind.Commands.RequestCommands;
+        for (var i = 0; i < 10; i++)
+        {
+            await (await behind.Api(unknown).GetAsync("/v1/auth/whoami")).AssertErrorAsync(401, "unauthorized");
+        }
+
+        Assert.Equal(1, behind.Commands.RequestCommands - before); // a "no" stays true whatever the feed says
+
+        before = behind.Commands.RequestCommands;
+        for (var i = 0; i < 10; i++)
+        {
+            await (await behind.Api(token, Elsewhere).GetAsync("/v1/installs")).AssertErrorAsync(403, "forbidden");
+        }
+
+        Assert.Equal(10, behind.Commands.RequestCommands - before); // a "yes" is asked of the database each time
+    }
+
+    /// <summary>A second node on the same database that reads the revocation feed once, at start, and never again.</summary>
+    private sealed class FeedBehindApiFactory(TestDatabase database) : AkuaApiFactory(() => new ExistingDatabase(database))
+    {
+        public static readonly TimeSpan MaxStaleness = TimeSpan.FromMilliseconds(200);
+
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("RevocationFeed:PollInterval", "01:00:00");
+            builder.UseSetting("RevocationFeed:MaxStaleness", MaxStaleness.ToString());
+        }
+    }
 }

@@ -21,8 +21,9 @@ internal sealed class CredentialValidator(IServiceProvider services, ILastUseRec
         var now = clock.GetUtcNow();
         Credential? credential;
         // The cache vouches for a credential only while this node is current with the revocation feed (else
-        // the database decides): a node cut off from the feed cannot keep accepting a revoked token.
-        if (feed.IsCurrent && cache.TryGet(hash, out var cached))
+        // the database decides): a node cut off from the feed cannot keep accepting a revoked token. A "no"
+        // needs no feed: revocation never makes a token valid, and no one holds a token before it is issued.
+        if (cache.TryGet(hash, out var cached) && (cached is null || feed.IsCurrent))
         {
             credential = cached is null ? null : StillValid(cached, now);
         }
