@@ -48,7 +48,9 @@ builder.Services.ConfigureHttpJsonOptions(json => AkuaJson.Configure(json.Serial
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // binding failures reach the one error mapper
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 builder.Services.AddProblemDetails();
-builder.Services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
+// No default scheme: the API's bearer tokens are read by UseBearerAuthentication, the pages' cookie by their
+// policy, so no request pays for an authentication it does not use (ADR 0015).
+builder.Services.AddAuthentication()
     .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null)
     .AddScheme<AuthenticationSchemeOptions, SessionCookieAuthenticationHandler>(SessionCookieAuthenticationHandler.SchemeName, null);
 builder.Services.AddAuthorizationBuilder().AddPolicy(SessionCookieAuthenticationHandler.Policy, policy => policy
@@ -103,8 +105,8 @@ app.UseExceptionHandler();
 app.UseBodySizeLimit();
 app.UseStatusCodePages(context => ApiErrors.WriteStatusPageAsync(context.HttpContext));
 app.UseStaticFiles();
-app.UseAuthentication();
-app.UseCredentialRequirement(); // the bearer API (ADR 0013)
+app.UseAuthentication(); // no default scheme (ADR 0015): it authenticates nothing by itself, but ASP.NET would add it anyway
+app.UseBearerAuthentication(); // the API (ADR 0013, 0015)
 app.UseAuthorization(); // the browser pages' cookie policy
 app.UseRateLimiter();
 

@@ -100,6 +100,20 @@ public sealed class AuthenticationTests(SqliteApiFactory factory) : IClassFixtur
         Assert.Equal(new AuthenticationHeaderValue("Bearer", "realm=\"akua\""), response.Headers.WwwAuthenticate.Single());
     }
 
+    [Theory]
+    [InlineData("Bearer sk_akua_0000")]                       // malformed
+    [InlineData("Bearer 0123456789abcdef0123456789abcdef")]   // well formed, unknown
+    [InlineData("Basic dXNlcjpwYXNz")]                        // another scheme
+    public async Task An_endpoint_that_needs_no_credential_ignores_a_bad_one(string header)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/healthz");
+        request.Headers.TryAddWithoutValidation("Authorization", header);
+
+        var response = await factory.CreateClient().SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(200, (int)response.StatusCode);
+    }
+
     [Fact]
     public async Task Whoami_describes_a_workspace_token()
     {

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Authentication;
-
 namespace Akua.WebApi.Authentication;
 
 /// <summary>Marks an API endpoint that needs a valid bearer credential (any kind).</summary>
@@ -16,17 +14,10 @@ public static class RequireCredentialExtensions
 {
     /// <summary>
     /// The API's declaration that a bearer credential is needed. It is checked by
-    /// <see cref="UseCredentialRequirement"/> (a 401 challenge before the endpoint runs) and again, with the
+    /// <see cref="BearerAuthenticationMiddleware"/> (a 401 challenge before the endpoint runs) and again, with the
     /// workspace and role rules, by the Application's authorization behaviour. See ADR 0013 for why this is
     /// not an ASP.NET authorization policy.
     /// </summary>
     public static TBuilder RequireCredential<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(RequiresCredentialMetadata.Instance);
-
-    /// <summary>Challenges (401, <c>WWW-Authenticate: Bearer</c>) a request without a valid credential on an endpoint that requires one.</summary>
-    public static IApplicationBuilder UseCredentialRequirement(this IApplicationBuilder app) => app.Use((context, next) =>
-        context.GetEndpoint()?.Metadata.GetMetadata<RequiresCredentialMetadata>() is not null
-        && context.Features.Get<CredentialFeature>() is null
-            ? context.ChallengeAsync(BearerAuthenticationHandler.SchemeName)
-            : next(context));
 }

@@ -54,7 +54,7 @@ public sealed class SessionCookieAuthenticationHandler(
             return AuthenticateResult.Fail("The session has ended.");
         }
 
-        Context.Features.Set(new CredentialFeature(credential));
+        Context.Features.Set(new CredentialFeature(credential, SchemeName));
         // Anti-forgery binds its tokens to a unique claim of the signed-in identity: keep one.
         var identity = new ClaimsIdentity([new Claim("credential_id", credential.Id), new Claim("credential_kind", credential.Kind.ToString())], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));

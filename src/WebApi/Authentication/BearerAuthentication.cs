@@ -1,0 +1,95 @@
+using Akua.Application.Common.Security;
+using Akua.Infrastructure.Security;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Primitives;
+
+namespace Akua.WebApi.Authentication;
+
+/// <summary>
+/// Authenticates the API: reads <c>Authorization: Bearer</c>, decides the kind of token from its shape, rejects
+/// what is malformed (including an <c>sk_akua_</c> token with a wrong checksum) without any I/O, and asks the
+/// Application's <see cref="ICredentialValidator"/> for the rest. A valid credential travels as a
+/// <see cref="CredentialFeature"/>; an endpoint that declares <see cref="RequireCredentialExtensions.RequireCredential{TBuilder}"/>
+/// is challenged (401, written by <see cref="BearerAuthenticationHandler"/>) when there is none. It never logs or
+/// echoes the token. A middleware rather than ASP.NET's authentication service on the hot path: ADR 0015.
+/// </summary>
+public sealed class BearerAuthenticationMiddleware(RequestDelegate next, ICredentialValidator validator)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        var headers = context.Request.Headers.Authorization;
+        if (headers.Count == 0)
+        {
+            return RequiresCredential(context) ? Challenge(context) : next(context);
+        }
+
+        if (headers.Count > 1 || !TryReadBearer(headers[0], out var token) || KindOf(token.Span) is not { } kind)
+        {
+            return Continue(context, null);
+        }
+
+        // A cached credential is answered synchronously: no task, no state machine.
+        var validating = validator.ValidateAsync(token, kind, context.RequestAborted);
+        return validating.IsCompletedSuccessfully ? Continue(context, validating.Result) : ContinueAsync(context, validating);
+    }
+
+    private async Task ContinueAsync(HttpContext context, ValueTask<Credential?> validating) =>
+        await Continue(context, await validating);
+
+    private Task Continue(HttpContext context, Credential? credential)
+    {
+        if (credential is not null)
+        {
+            context.Features.Set(new CredentialFeature(credential, BearerAuthenticationHandler.SchemeName));
+            return next(context);
+        }
+
+        // An invalid token on an endpoint that needs none is ignored, as if no token had been sent.
+        return RequiresCredential(context) ? Challenge(context) : next(context);
+    }
+
+    private static bool RequiresCredential(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<RequiresCredentialMetadata>() is not null;
+
+    private static Task Challenge(HttpContext context) => context.ChallengeAsync(BearerAuthenticationHandler.SchemeName);
+
+    private static CredentialKind? KindOf(ReadOnlySpan<char> token) => TokenFormat.Classify(token) switch
+    {
+        TokenShape.SessionToken => CredentialKind.Session,
+        TokenShape.ApiToken => CredentialKind.ApiToken,
+        TokenShape.Jwt => CredentialKind.Jwt,
+        _ => null,
+    };
+
+    /// <summary>"Bearer" in any case, one or more spaces, then one token with no spaces.</summary>
+    internal static bool TryReadBearer(string? header, out ReadOnlyMemory<char> token)
+    {
+        token = default;
+        const string scheme = BearerAuthenticationHandler.SchemeName;
+        if (header is null || header.Length < scheme.Length + 2 || header.Length > TokenFormat.MaxJwtLength + 64
+            || !header.AsSpan(0, scheme.Length).Equals(scheme, StringComparison.OrdinalIgnoreCase)
+            || header[scheme.Length] != ' ')
+        {
+            return false;
+        }
+
+        var rest = header.AsMemory(scheme.Length).TrimStart(' ');
+        if (rest.IsEmpty || rest.Span.ContainsAny(' ', '\t'))
+        {
+            return false;
+        }
+
+        token = rest;
+        return true;
+    }
+}
+
+/// <summary>The validated credential of the current request, and the scheme that validated it.</summary>
+public sealed record CredentialFeature(Credential Credential, string Scheme);
+
+public static class BearerAuthenticationExtensions
+{
+    /// <summary>Authenticates bearer tokens and challenges requests to API endpoints that need a credential and have none.</summary>
+    public static IApplicationBuilder UseBearerAuthentication(this IApplicationBuilder app) =>
+        app.UseMiddleware<BearerAuthenticationMiddleware>();
+}
