@@ -60,7 +60,7 @@ public static class DependencyInjection
         services.AddSingleton<ISecrets, Secrets>();
         services.AddSingleton<IPasswordHasher, PasswordHasher>();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddScoped<ICredentialValidator, CredentialValidator>();
+        services.AddSingleton<ICredentialValidator, CredentialValidator>(); // one per node: its cache is the node's
         services.AddOptions<LastUseOptions>().BindConfiguration("LastUse");
         services.AddOptions<OAuthOptions>().BindConfiguration("OAuth");
         services.AddSingleton<IOAuthClients, ConfiguredOAuthClients>();

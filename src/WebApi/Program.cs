@@ -38,6 +38,14 @@ builder.Services.AddSerilog((services, logger) =>
 }, preserveStaticLogger: true); // this host's logger in DI, not the process-wide static one (several hosts share a test process)
 builder.Services.CacheLoggersPerCategory();
 
+// Outside production, the container refuses a scoped service captured by a singleton (a middleware, say) at
+// start-up, so the tests catch it; production skips the walk over every registration.
+builder.Host.UseDefaultServiceProvider((context, provider) =>
+{
+    provider.ValidateScopes = !context.HostingEnvironment.IsProduction();
+    provider.ValidateOnBuild = !context.HostingEnvironment.IsProduction();
+});
+
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.AddServerHeader = false;

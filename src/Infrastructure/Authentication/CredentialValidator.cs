@@ -13,7 +13,7 @@ namespace Akua.Infrastructure.Authentication;
 /// when it can, else by its SHA-256 in the database (or the JWT's signature). Each accepted use is handed
 /// to the last-use recorder; nothing here writes to the database.
 /// </summary>
-internal sealed class CredentialValidator(IServiceProvider services, ILastUseRecorder uses, CredentialCache cache, RevocationFeedState feed, TimeProvider clock) : ICredentialValidator
+internal sealed class CredentialValidator(IServiceScopeFactory scopes, ILastUseRecorder uses, CredentialCache cache, RevocationFeedState feed, TimeProvider clock) : ICredentialValidator
 {
     public async ValueTask<Credential?> ValidateAsync(ReadOnlyMemory<char> token, CredentialKind kind, CancellationToken cancellationToken)
     {
@@ -46,11 +46,13 @@ internal sealed class CredentialValidator(IServiceProvider services, ILastUseRec
         // Concurrent misses of one token (a flood of the same unknown token) make one query.
         cache.LoadOnceAsync(hash, async () =>
         {
+            // A singleton (one per node, shared by every request): a miss rents its own database context.
+            await using var scope = scopes.CreateAsyncScope();
             var found = kind switch
             {
-                CredentialKind.Session => await SessionAsync(hash, cancellationToken),
-                CredentialKind.ApiToken => await ApiTokenAsync(hash, cancellationToken),
-                CredentialKind.Jwt => await services.GetRequiredService<AccessTokens>().ValidateAsync(token.ToString(), cancellationToken),
+                CredentialKind.Session => await SessionAsync(scope.ServiceProvider.GetRequiredService<AkuaDbContext>(), hash, cancellationToken),
+                CredentialKind.ApiToken => await ApiTokenAsync(scope.ServiceProvider.GetRequiredService<AkuaDbContext>(), hash, cancellationToken),
+                CredentialKind.Jwt => await scope.ServiceProvider.GetRequiredService<AccessTokens>().ValidateAsync(token.ToString(), cancellationToken),
                 _ => null,
             };
 
@@ -66,9 +68,6 @@ internal sealed class CredentialValidator(IServiceProvider services, ILastUseRec
 
             return found;
         });
-
-    // Resolved on a cache miss only: a hit rents no database context.
-    private AkuaDbContext Db => services.GetRequiredService<AkuaDbContext>();
 
     /// <summary>The exact expiry decision, for a cached credential as for a fresh one.</summary>
     private Credential? StillValid(CredentialCache.Entry entry, DateTimeOffset now)
@@ -90,9 +89,9 @@ internal sealed class CredentialValidator(IServiceProvider services, ILastUseRec
         return now >= expiresAt ? null : credential;
     }
 
-    private async Task<Credential?> SessionAsync(byte[] hash, CancellationToken cancellationToken)
+    private static async Task<Credential?> SessionAsync(AkuaDbContext db, byte[] hash, CancellationToken cancellationToken)
     {
-        var row = await Db.Sessions.AsNoTracking()
+        var row = await db.Sessions.AsNoTracking()
             .Where(s => s.TokenHash == hash)
             .Select(s => new { s.Id, s.UserId, s.ExpiresAt, s.ClientId })
             .SingleOrDefaultAsync(cancellationToken);
@@ -104,9 +103,9 @@ internal sealed class CredentialValidator(IServiceProvider services, ILastUseRec
         return new Credential(CredentialKind.Session, row.Id.ToString(), hash, row.UserId, null, null, row.ExpiresAt, row.ClientId);
     }
 
-    private async Task<Credential?> ApiTokenAsync(byte[] hash, CancellationToken cancellationToken)
+    private static async Task<Credential?> ApiTokenAsync(AkuaDbContext db, byte[] hash, CancellationToken cancellationToken)
     {
-        var row = await Db.ApiTokens.AsNoTracking()
+        var row = await db.ApiTokens.AsNoTracking()
             .Where(t => t.TokenHash == hash)
             .Select(t => new { t.Id, t.WorkspaceId, t.Role, t.ExpiresAt, t.Prefix })
             .SingleOrDefaultAsync(cancellationToken);
