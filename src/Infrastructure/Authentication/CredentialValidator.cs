@@ -41,6 +41,26 @@ internal sealed class CredentialValidator(IServiceScopeFactory scopes, ILastUseR
         return credential;
     }
 
+    public bool TryRevalidate(Credential credential, out Credential? current)
+    {
+        // Only while the cache still holds this very credential (not evicted by a revocation, not reloaded)
+        // and the node is current with the feed: exactly the cases where ValidateAsync would answer from it.
+        if (!feed.IsCurrent || !cache.TryGet(credential.Hash, out var cached) || !ReferenceEquals(cached?.Credential, credential))
+        {
+            current = null;
+            return false;
+        }
+
+        var now = clock.GetUtcNow();
+        current = StillValid(cached, now);
+        if (current is not null)
+        {
+            uses.Record(current, now);
+        }
+
+        return true;
+    }
+
     // Apart from ValidateAsync so that its closure is allocated on a miss only, not on every hit.
     private Task<Credential?> LoadAsync(byte[] hash, ReadOnlyMemory<char> token, CredentialKind kind, CancellationToken cancellationToken) =>
         // Concurrent misses of one token (a flood of the same unknown token) make one query.

@@ -1,7 +1,7 @@
 using Akua.Application.Common.Security;
 using Akua.Infrastructure.Security;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Primitives;
+using Microsoft.AspNetCore.Connections.Features;
 
 namespace Akua.WebApi.Authentication;
 
@@ -23,18 +23,28 @@ public sealed class BearerAuthenticationMiddleware(RequestDelegate next, ICreden
             return RequiresCredential(context) ? Challenge(context) : next(context);
         }
 
-        if (headers.Count > 1 || !TryReadBearer(headers[0], out var token) || KindOf(token.Span) is not { } kind)
+        // The header a client repeats on its keep-alive connection is not parsed or hashed again (see LastBearer).
+        var header = headers.Count == 1 ? headers[0] : null;
+        if (header is not null && LastBearer.Of(context) is { } last && ReferenceEquals(last.Header, header)
+            && validator.TryRevalidate(last.Credential, out var current))
+        {
+            return Continue(context, LastBearer.Remember(context, header, current));
+        }
+
+        if (header is null || !TryReadBearer(header, out var token) || KindOf(token.Span) is not { } kind)
         {
             return Continue(context, null);
         }
 
         // A cached credential is answered synchronously: no task, no state machine.
         var validating = validator.ValidateAsync(token, kind, context.RequestAborted);
-        return validating.IsCompletedSuccessfully ? Continue(context, validating.Result) : ContinueAsync(context, validating);
+        return validating.IsCompletedSuccessfully
+            ? Continue(context, LastBearer.Remember(context, header, validating.Result))
+            : ContinueAsync(context, header, validating);
     }
 
-    private async Task ContinueAsync(HttpContext context, ValueTask<Credential?> validating) =>
-        await Continue(context, await validating);
+    private async Task ContinueAsync(HttpContext context, string header, ValueTask<Credential?> validating) =>
+        await Continue(context, LastBearer.Remember(context, header, await validating));
 
     private Task Continue(HttpContext context, Credential? credential)
     {
@@ -82,6 +92,47 @@ public sealed class BearerAuthenticationMiddleware(RequestDelegate next, ICreden
         token = rest;
         return true;
     }
+}
+
+/// <summary>
+/// The last bearer header validated on an HTTP/1.1 connection, and its credential. Kestrel reuses a request
+/// header's string for the next request on the same connection when its bytes are the same, so when this
+/// request's <c>Authorization</c> header is that very string object, its token is the one validated then, and
+/// <see cref="ICredentialValidator.TryRevalidate"/> decides again without hashing it (revocation, expiry and
+/// last use are decided exactly as on any other request). A different string, or none reused, takes the full
+/// path. HTTP/1.1 only: its requests on a connection come one after another, so the memory needs no lock.
+/// </summary>
+internal sealed class LastBearer(string header, Credential credential)
+{
+    private static readonly object Key = new();
+
+    public string Header { get; } = header;
+
+    public Credential Credential { get; } = credential;
+
+    public static LastBearer? Of(HttpContext context) =>
+        ItemsOf(context) is { } items && items.TryGetValue(Key, out var last) ? last as LastBearer : null;
+
+    public static Credential? Remember(HttpContext context, string header, Credential? credential)
+    {
+        if (ItemsOf(context) is { } items)
+        {
+            if (credential is null)
+            {
+                items.Remove(Key);
+            }
+            else if (!(items.TryGetValue(Key, out var last) && last is LastBearer same
+                       && ReferenceEquals(same.Header, header) && ReferenceEquals(same.Credential, credential)))
+            {
+                items[Key] = new LastBearer(header, credential);
+            }
+        }
+
+        return credential;
+    }
+
+    private static IDictionary<object, object?>? ItemsOf(HttpContext context) =>
+        HttpProtocol.IsHttp11(context.Request.Protocol) ? context.Features.Get<IConnectionItemsFeature>()?.Items : null;
 }
 
 /// <summary>The validated credential of the current request, and the scheme that validated it.</summary>

@@ -8,4 +8,13 @@ public interface ICredentialValidator
 {
     /// <param name="token">The token as it sits in the request header (a slice of it: no copy is made on the hot path).</param>
     ValueTask<Credential?> ValidateAsync(ReadOnlyMemory<char> token, CredentialKind kind, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Decides from memory alone whether <paramref name="credential"/>, which <see cref="ValidateAsync"/> returned
+    /// for a token, is still valid now for that very same token, exactly as <see cref="ValidateAsync"/> would
+    /// (revocation, expiry, last use). It spares the caller hashing a token it has just seen again. False when
+    /// memory cannot tell (then call <see cref="ValidateAsync"/>); true with <paramref name="current"/> null when
+    /// the credential is no longer valid.
+    /// </summary>
+    bool TryRevalidate(Credential credential, out Credential? current);
 }
