@@ -1,6 +1,5 @@
 using Akua.Application.Common.Security;
 using Akua.Infrastructure.Security;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Connections.Features;
 
 namespace Akua.WebApi.Authentication;
@@ -61,7 +60,9 @@ public sealed class BearerAuthenticationMiddleware(RequestDelegate next, ICreden
     private static bool RequiresCredential(HttpContext context) =>
         context.GetEndpoint()?.Metadata.GetMetadata<RequiresCredentialMetadata>() is not null;
 
-    private static Task Challenge(HttpContext context) => context.ChallengeAsync(BearerAuthenticationHandler.SchemeName);
+    // Written here rather than through ChallengeAsync: the scheme's handler would be created for every refused
+    // request (a flood of bad tokens), to write the same response.
+    private static Task Challenge(HttpContext context) => BearerAuthenticationHandler.WriteChallengeAsync(context);
 
     private static CredentialKind? KindOf(ReadOnlySpan<char> token) => TokenFormat.Classify(token) switch
     {

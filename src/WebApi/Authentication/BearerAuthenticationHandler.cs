@@ -18,6 +18,7 @@ public sealed class BearerAuthenticationHandler(
 {
     public const string SchemeName = "Bearer";
     private const string Realm = "Bearer realm=\"akua\"";
+    private const string InvalidTokenChallenge = Realm + ", error=\"invalid_token\"";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync() => Task.FromResult(
         Context.Features.Get<CredentialFeature>() is { Scheme: SchemeName }
@@ -26,11 +27,14 @@ public sealed class BearerAuthenticationHandler(
                 ? AuthenticateResult.NoResult()
                 : AuthenticateResult.Fail("The bearer token is malformed, unknown, expired or revoked."));
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) => WriteChallengeAsync(Context);
+
+    /// <summary>The 401: <c>WWW-Authenticate: Bearer realm="akua"</c>, with <c>error="invalid_token"</c> when a token was sent.</summary>
+    internal static Task WriteChallengeAsync(HttpContext context)
     {
-        var sent = Request.Headers.Authorization.Count > 0;
-        Response.Headers.WWWAuthenticate = sent ? Realm + ", error=\"invalid_token\"" : Realm;
-        return ApiErrors.WriteAsync(Context, StatusCodes.Status401Unauthorized, sent
+        var sent = context.Request.Headers.Authorization.Count > 0;
+        context.Response.Headers.WWWAuthenticate = sent ? InvalidTokenChallenge : Realm;
+        return ApiErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, sent
             ? "The bearer token is invalid, expired or revoked."
             : "A bearer token is required: Authorization: Bearer <token>.");
     }
