@@ -87,7 +87,8 @@ public sealed class AkuaDbContext(DbContextOptions<AkuaDbContext> options) : DbC
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AkuaDbContext).Assembly);
 
         // The one filter that is engine-specific SQL: a user code is unique among pending codes only.
-        var status = Database.IsSqlServer() ? "[Status]" : "\"Status\"";
+        // By name: Database.IsSqlServer() would load the SQL Server provider's assemblies on every engine.
+        var status = Database.ProviderName == "Microsoft.EntityFrameworkCore.SqlServer" ? "[Status]" : "\"Status\"";
         modelBuilder.Entity<DeviceCode>()
             .HasIndex(d => d.UserCode)
             .IsUnique()

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 
 namespace Akua.Infrastructure.Persistence;
@@ -22,21 +23,35 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string Connectio
 
     public void Apply(DbContextOptionsBuilder builder)
     {
+        // One method per engine: a method that named all three would load every provider's assemblies
+        // (SqlClient among them) at start-up, whichever engine is configured.
         switch (Provider)
         {
             case DatabaseProvider.Sqlite:
-                builder.UseSqlite(ConnectionString, o => o.MigrationsAssembly(MigrationsAssembly));
+                UseSqlite(builder);
                 break;
             case DatabaseProvider.PostgreSQL:
-                builder.UseNpgsql(ConnectionString, o => o.MigrationsAssembly(MigrationsAssembly));
+                UsePostgreSql(builder);
                 break;
             case DatabaseProvider.SqlServer:
-                builder.UseSqlServer(ConnectionString, o => o.MigrationsAssembly(MigrationsAssembly));
+                UseSqlServer(builder);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(builder), Provider, "Unknown database provider.");
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void UseSqlite(DbContextOptionsBuilder builder) =>
+        builder.UseSqlite(ConnectionString, o => o.MigrationsAssembly(MigrationsAssembly));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void UsePostgreSql(DbContextOptionsBuilder builder) =>
+        builder.UseNpgsql(ConnectionString, o => o.MigrationsAssembly(MigrationsAssembly));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void UseSqlServer(DbContextOptionsBuilder builder) =>
+        builder.UseSqlServer(ConnectionString, o => o.MigrationsAssembly(MigrationsAssembly));
 
     public DbContextOptions<AkuaDbContext> ToContextOptions()
     {
