@@ -110,10 +110,11 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
     await Wrk.RunAsync(new Uri(server.BaseAddress, "/v1/auth/whoami"), Math.Min(seconds, 3), 64, headers: [bearer(credentials.ApiToken)]);
 
     // Two cores shared by server and wrk make throughput drift from second to second (the baseline alone
-    // moves by 15 % between runs), so each scenario alternates with the baseline in short rounds and its
-    // ratio is the median of the rounds' ratios: a drift hits both sides of a round alike.
-    var rounds = Math.Max(3, seconds / 2);
-    var slice = Math.Max(1, seconds / rounds);
+    // moves by 15 % between runs), so each scenario alternates with the baseline in one-second rounds and its
+    // ratio is the median of the rounds' ratios: a drift hits both sides of a round alike, and one disturbed
+    // round in six does not move the median.
+    var rounds = Math.Max(3, seconds);
+    const int slice = 1;
     Console.WriteLine($"each scenario: {rounds} rounds of {slice} s, each after {slice} s of the baseline");
     var rows = new List<(string Name, WrkResult Result, double Ratio, long Commands, long Writes)>();
     foreach (var (name, path, headers, script, connections) in scenarios)

@@ -136,7 +136,7 @@ if (app.Configuration.GetValue<bool>("Diagnostics:Expose"))
         Results.Json(new
         {
             db_commands = commands.Commands, db_request_commands = commands.RequestCommands, db_writes = commands.Writes,
-            cached_credentials = cache.Count, allocated_bytes = GC.GetTotalAllocatedBytes(), gc_count = GC.CollectionCount(0),
+            cached_credentials = cache.Count, allocated_bytes = GC.GetTotalAllocatedBytes(), gc_count = GC.CollectionCount(0), gc_pause_ms = GC.GetTotalPauseDuration().TotalMilliseconds,
         }))
         .AllowAnonymous().ExcludeFromDescription();
 }
