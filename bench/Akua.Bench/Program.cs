@@ -139,6 +139,18 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
     }
 
     var peak = server.PeakMemoryMb();
+
+    // Start-up is one cold start, and a disturbed second on this shared machine moves it by a few hundred ms:
+    // on SQLite (the target's engine) two more starts, each on a fresh database, and the median of the three.
+    var starts = new List<double> { server.Startup.TotalMilliseconds };
+    for (var i = 0; engine == "Sqlite" && i < 2; i++)
+    {
+        var fresh = new Dictionary<string, string>(environment) { ["ConnectionStrings__Akua"] = $"Data Source={Path.Combine(work, $"start{i}.db")}" };
+        await using var again = await Server.StartAsync(dll, fresh);
+        starts.Add(again.Startup.TotalMilliseconds);
+    }
+
+    var startup = Median(starts);
     Console.WriteLine($"{"scenario",-36} {"req/s",10} {"p50 ms",8} {"p99 ms",8} {"ratio",6} {"db cmds",9} {"db writes",9} {"non-2xx",9}");
     foreach (var (name, r, ratio, commands, writes) in rows)
     {
@@ -146,7 +158,7 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
             $"{name,-36} {r.RequestsPerSecond,10:0} {r.P50Ms,8:0.00} {r.P99Ms,8:0.00} {ratio,6:0.00} {commands,9} {writes,9} {r.Non2xx,9}"));
     }
 
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak server memory: {peak:0} MB; start to /readyz: {server.Startup.TotalMilliseconds:0} ms"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak server memory: {peak:0} MB; start to /readyz: {startup:0} ms (median of {string.Join(", ", starts.Select(t => t.ToString("0", CultureInfo.InvariantCulture)))})"));
 
     // The targets of the performance issue, with a noise margin of 0.07 on each ratio (measured: see the README).
     const double margin = 0.07;
@@ -166,7 +178,7 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
     var reads = rows.Skip(1).Take(5).Sum(r => r.Writes);
     Expect(reads <= 3 * 5 * (minutes + 1), $"last-use writes {reads} over 3 credentials in 5 scenarios");
     Expect(peak < 250, $"peak memory {peak:0} MB >= 250 MB");
-    Expect(engine != "Sqlite" || server.Startup < TimeSpan.FromSeconds(2), $"start to /readyz {server.Startup.TotalMilliseconds:0} ms >= 2 s");
+    Expect(engine != "Sqlite" || startup < 2000, $"start to /readyz {startup:0} ms >= 2 s");
     Console.WriteLine(missed.Count == 0 ? "all targets met" : "missed: " + string.Join("; ", missed));
     Directory.Delete(work, recursive: true);
     return missed;
