@@ -73,7 +73,11 @@ public sealed class CredentialCache(TimeProvider clock)
     /// Runs <paramref name="load"/> once for concurrent misses of the same token; the others wait for its
     /// answer (and load for themselves only if it failed). <paramref name="load"/> remembers what it found.
     /// </summary>
-    public async Task<Credential?> LoadOnceAsync(byte[] hash, Func<Task<Credential?>> load)
+    /// <param name="trustKnown">
+    /// Whether a remembered credential may answer (the caller's revocation-feed currency); a remembered
+    /// "unknown" always may, as in <see cref="TryGet"/>.
+    /// </param>
+    public async Task<Credential?> LoadOnceAsync(byte[] hash, Func<Task<Credential?>> load, bool trustKnown)
     {
         var key = HashKey.Of(hash);
         var mine = new TaskCompletionSource<Credential?>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -92,7 +96,12 @@ public sealed class CredentialCache(TimeProvider clock)
 
         try
         {
-            var credential = await load();
+            // The caller missed the cache a moment ago, but a load of the same token may have finished (and
+            // remembered its answer) between that miss and this one taking the slot: answer from the cache then,
+            // or a flood of one unknown token makes a second query.
+            var credential = TryGet(hash, out var remembered) && (remembered is null || trustKnown)
+                ? remembered?.Credential
+                : await load();
             mine.SetResult(credential);
             return credential;
         }

@@ -87,7 +87,7 @@ internal sealed class CredentialValidator(IServiceScopeFactory scopes, ILastUseR
             }
 
             return found;
-        });
+        }, trustKnown: feed.IsCurrent);
 
     /// <summary>The exact expiry decision, for a cached credential as for a fresh one.</summary>
     private Credential? StillValid(CredentialCache.Entry entry, DateTimeOffset now)
