@@ -120,7 +120,9 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
     var rounds = Math.Max(3, seconds);
     const int slice = 1;
     Console.WriteLine($"each scenario: {rounds} rounds of {slice} s, each after {slice} s of the baseline");
-    var rows = new List<(string Name, WrkResult Result, double Ratio, long Commands, long Writes)>();
+    var rows = new List<(string Name, WrkResult Result, double Ratio, long Commands, long Writes, MemoryReading Memory)>();
+    var setupMemory = server.Memory();
+    Console.WriteLine($"memory after set-up and warm-up (MB):{MemoryReading.Header}\n{"",33}{setupMemory}");
     foreach (var (name, path, headers, script, connections) in scenarios)
     {
         await Task.Delay(TimeSpan.FromSeconds(1)); // let background writes of the previous scenario settle
@@ -139,10 +141,13 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
         await Task.Delay(TimeSpan.FromSeconds(6)); // the last-use writer runs every 5 s: count what this scenario caused
         var after = await server.CountersAsync();
         var combined = WrkResult.Combine(results);
-        rows.Add((name, combined, Median(ratios), after.RequestCommands - before.RequestCommands, after.Writes - before.Writes));
+        var memory = server.Memory();
+        rows.Add((name, combined, Median(ratios), after.RequestCommands - before.RequestCommands, after.Writes - before.Writes, memory));
     }
 
     var peak = server.PeakMemoryMb();
+    // The scenario during which the peak was reached: the first whose peak-so-far equals the final peak.
+    var raisedBy = peak <= setupMemory.PeakMb ? "set-up and warm-up" : rows.First(r => r.Memory.PeakMb >= peak).Name;
 
     // Start-up is one cold start, and a disturbed second on this shared machine moves it by a few hundred ms:
     // on SQLite (the target's engine) two more starts, each on a fresh database, and the median of the three.
@@ -155,14 +160,14 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
     }
 
     var startup = Median(starts);
-    Console.WriteLine($"{"scenario",-36} {"req/s",10} {"p50 ms",8} {"p99 ms",8} {"ratio",6} {"db cmds",9} {"db writes",9} {"non-2xx",9}");
-    foreach (var (name, r, ratio, commands, writes) in rows)
+    Console.WriteLine($"{"scenario",-36} {"req/s",10} {"p50 ms",8} {"p99 ms",8} {"ratio",6} {"db cmds",9} {"db writes",9} {"non-2xx",9}{MemoryReading.Header}");
+    foreach (var (name, r, ratio, commands, writes, memory) in rows)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name,-36} {r.RequestsPerSecond,10:0} {r.P50Ms,8:0.00} {r.P99Ms,8:0.00} {ratio,6:0.00} {commands,9} {writes,9} {r.Non2xx,9}"));
+            $"{name,-36} {r.RequestsPerSecond,10:0} {r.P50Ms,8:0.00} {r.P99Ms,8:0.00} {ratio,6:0.00} {commands,9} {writes,9} {r.Non2xx,9} {memory}"));
     }
 
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak server memory: {peak:0} MB; start to /readyz: {startup:0} ms (median of {string.Join(", ", starts.Select(t => t.ToString("0", CultureInfo.InvariantCulture)))})"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak server memory: {peak:0} MB (reached during: {raisedBy}); start to /readyz: {startup:0} ms (median of {string.Join(", ", starts.Select(t => t.ToString("0", CultureInfo.InvariantCulture)))})"));
 
     // The targets of the performance issue, with a noise margin of 0.07 on each ratio (measured: see the README).
     const double margin = 0.07;
@@ -181,7 +186,7 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
     Expect(byName["unknown-token flood (1,000 tokens)"].Commands <= 1_000 * minutes, "the unknown-token flood queried more than once per token per minute");
     var reads = rows.Skip(1).Take(5).Sum(r => r.Writes);
     Expect(reads <= 3 * 5 * (minutes + 1), $"last-use writes {reads} over 3 credentials in 5 scenarios");
-    Expect(peak < 250, $"peak memory {peak:0} MB >= 250 MB");
+    Expect(peak < 250, $"peak memory {peak:0} MB >= 250 MB (reached during: {raisedBy})");
     Expect(engine != "Sqlite" || startup < 2000, $"start to /readyz {startup:0} ms >= 2 s");
     Console.WriteLine(missed.Count == 0 ? "all targets met" : "missed: " + string.Join("; ", missed));
     Directory.Delete(work, recursive: true);

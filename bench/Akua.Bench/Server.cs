@@ -76,18 +76,29 @@ internal sealed class Server : IAsyncDisposable
         throw new TimeoutException("The server did not become ready in 60 s.");
     }
 
-    /// <summary>The process's peak resident memory (VmHWM), in MB.</summary>
-    public double PeakMemoryMb()
+    /// <summary>The process's peak resident memory (VmHWM) in MB.</summary>
+    public double PeakMemoryMb() => Memory().PeakMb;
+
+    /// <summary>
+    /// The process's memory now, from /proc/PID/status: resident (VmRSS) and its peak so far (VmHWM), and the
+    /// resident split into anonymous (GC heap, native heaps, stacks), file-backed (the mapped framework and
+    /// ReadyToRun images) and shared (the double-mapped JIT code) pages, in MB; and its thread count.
+    /// </summary>
+    public MemoryReading Memory()
     {
+        var fields = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
         {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0 && line[(colon + 1)..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries) is [var number, ..]
+                && long.TryParse(number, System.Globalization.CultureInfo.InvariantCulture, out var value))
             {
-                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+                fields[line[..colon]] = value;
             }
         }
 
-        return double.NaN;
+        double Mb(string field) => fields.TryGetValue(field, out var kb) ? kb / 1024.0 : double.NaN;
+        return new MemoryReading(Mb("VmRSS"), Mb("VmHWM"), Mb("RssAnon"), Mb("RssFile"), Mb("RssShmem"), (int)fields.GetValueOrDefault("Threads"));
     }
 
     public async Task<(long Commands, long RequestCommands, long Writes)> CountersAsync()
@@ -114,4 +125,13 @@ internal sealed class Server : IAsyncDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+}
+
+/// <summary>One reading of a process's memory, in MB (see <see cref="Server.Memory"/>).</summary>
+internal readonly record struct MemoryReading(double ResidentMb, double PeakMb, double AnonymousMb, double FileMb, double SharedMb, int Threads)
+{
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{ResidentMb,5:0} {PeakMb,5:0} {AnonymousMb,5:0} {FileMb,5:0} {SharedMb,5:0} {Threads,4}");
+
+    public const string Header = "  rss  peak  anon  file   shm thr";
 }
