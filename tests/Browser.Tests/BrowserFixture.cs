@@ -71,11 +71,11 @@ public sealed class BrowserFixture : IAsyncLifetime
         Assert.Skip("Browser suite skipped: " + SkipReason);
     }
 
-    /// <summary>A fresh browser context (its own cookies) with a page on the server.</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <summary>A fresh browser context (its own cookies) with a page on the server, <paramref name="width"/> CSS pixels wide.</summary>
+    public async Task<IPage> NewPageAsync(int width = 1200, int height = 800)
     {
         RequireBrowser();
-        var context = await Browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), ViewportSize = new() { Width = 1200, Height = 800 } });
+        var context = await Browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = height } });
         // The suites run side by side on two cores (the soak among them): a page may wait its turn for a while.
         context.SetDefaultTimeout(90_000);
         context.SetDefaultNavigationTimeout(90_000);
@@ -84,6 +84,68 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true });
+
+    /// <summary>An account made through the API: its password, a session token for API calls, its personal workspace.</summary>
+    public sealed record Account(string Email, string Password, string Session, string WorkspaceId);
+
+    public async Task<Account> NewAccountAsync(string name = "Pat Example")
+    {
+        var email = $"person-{Guid.NewGuid():N}@example.com";
+        const string password = "correct horse battery";
+        var signUp = await Http.PostAsJsonAsync("/api/auth/sign-up/email", new { email, password, name });
+        signUp.EnsureSuccessStatusCode();
+        var session = (await signUp.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        var workspaces = await ApiAsync(HttpMethod.Get, "/v1/workspaces", session);
+        return new Account(email, password, session, workspaces.GetProperty("data")[0].GetProperty("id").GetString()!);
+    }
+
+    /// <summary>A new browser context signed in as <paramref name="account"/> through the /login form.</summary>
+    public async Task<IPage> SignedInPageAsync(Account account, int width = 1200, int height = 800)
+    {
+        var page = await NewPageAsync(width, height);
+        await page.GotoAsync("/login");
+        await page.FillAsync("#Email", account.Email);
+        await page.FillAsync("#Password", account.Password);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+        return page;
+    }
+
+    /// <summary>Calls the API with a bearer token (and Akua-Context when given); fails the test on a non-2xx answer.</summary>
+    public async Task<JsonElement> ApiAsync(HttpMethod method, string path, string token, string? workspace = null, object? body = null, string? userAgent = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Authorization = new("Bearer", token);
+        if (workspace is not null)
+        {
+            request.Headers.Add("Akua-Context", workspace);
+        }
+
+        if (userAgent is not null)
+        {
+            request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
+        }
+
+        var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {text}");
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Signs in through the API as <paramref name="userAgent"/>: one more session, named after that program.</summary>
+    public async Task SignInAsAsync(Account account, string userAgent)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/sign-in/email")
+        {
+            Content = JsonContent.Create(new { email = account.Email, password = account.Password }),
+        };
+        request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
+        (await Http.SendAsync(request)).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Closes a page's context, bounded: a close in the middle of a navigation can hang.</summary>
+    public static async Task CloseAsync(IPage page) =>
+        await page.Context.CloseAsync().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
     public async Task<JsonElement> StartDeviceLoginAsync()
     {

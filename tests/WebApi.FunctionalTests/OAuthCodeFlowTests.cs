@@ -56,6 +56,9 @@ public sealed class OAuthCodeFlowTests(SqliteApiFactory factory) : IClassFixture
         Assert.Contains("Authorize Test Integration?", consent, StringComparison.Ordinal);
         var redirect = await OAuthFlow.ApproveAsync(browser, OAuthFlow.Request(clientId, challenge, state: "s-123"));
         Assert.Equal("s-123", redirect["state"]);
+        // RFC 9207: the response names its issuer, and the metadata says it does.
+        Assert.Equal(discovery.Issuer, redirect["iss"]);
+        Assert.True(discovery.Json!.Value.GetProperty("authorization_response_iss_parameter_supported").GetBoolean());
 
         var tokens = await ExchangeAsync(discovery, clientId, secret, redirect["code"], verifier);
         Assert.False(tokens.IsError, tokens.Error + " " + tokens.ErrorDescription);

@@ -38,6 +38,36 @@ public sealed class PageSecurityTests(SqliteApiFactory factory) : IClassFixture<
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
     }
 
+    [Theory]
+    [InlineData("https://app.example/callback", "https://app.example:443")]
+    [InlineData("http://127.0.0.1:9/callback?x=1", "http://127.0.0.1:9")]
+    [InlineData("com.example.app:/oauth", "com.example.app:")]
+    [InlineData("javascript:alert(1)", null)]
+    [InlineData("data:text/html,hi", null)]
+    [InlineData("http://[::1]:9/callback", null)]
+    [InlineData("not a uri", null)]
+    public void The_consent_form_may_redirect_to_exactly_its_redirect_uris_origin(string redirectUri, string? source) =>
+        Assert.Equal(source, Akua.WebApi.Infrastructure.SecurityHeaders.FormActionSource(redirectUri));
+
+    [Fact]
+    public async Task Only_the_consent_page_names_another_origin_in_form_action_and_only_its_clients()
+    {
+        var user = await factory.SignUpAsync();
+        var (clientId, _) = await OAuthFlow.RegisterClientAsync(factory.Api(user.Token, user.WorkspaceId), redirectUri: "https://app.example/callback");
+        var browser = await BrowserSessions.SignInAsync(factory, user);
+        var (_, challenge) = OAuthFlow.NewPkce();
+
+        var consent = await browser.Http.GetAsync(OAuthFlow.Url(OAuthFlow.Request(clientId, challenge, redirectUri: "https://app.example/callback")), TestContext.Current.CancellationToken);
+        var unregistered = await browser.Http.GetAsync(OAuthFlow.Url(OAuthFlow.Request(clientId, challenge, redirectUri: "https://evil.example/callback")), TestContext.Current.CancellationToken);
+        var other = await browser.Http.GetAsync("/settings/sessions", TestContext.Current.CancellationToken);
+
+        static string FormAction(HttpResponseMessage response) =>
+            response.Headers.GetValues("Content-Security-Policy").Single().Split(';').Select(d => d.Trim()).Single(d => d.StartsWith("form-action", StringComparison.Ordinal));
+        Assert.Equal("form-action 'self' https://app.example:443", FormAction(consent));
+        Assert.Equal("form-action 'self'", FormAction(unregistered));
+        Assert.Equal("form-action 'self'", FormAction(other));
+    }
+
     [Fact]
     public async Task The_sign_in_cookie_is_http_only_and_same_site_lax()
     {

@@ -48,6 +48,8 @@ public static class OAuthEndpoints
                 ["response_types_supported"] = new[] { "code" },
                 ["response_modes_supported"] = new[] { "query" },
                 ["code_challenge_methods_supported"] = new[] { "S256" },
+                // RFC 9207: every authorization response names its issuer (iss), success and error alike.
+                ["authorization_response_iss_parameter_supported"] = true,
                 ["scopes_supported"] = new[] { "api" },
                 ["token_endpoint_auth_methods_supported"] = new[] { "none", "client_secret_basic", "client_secret_post" },
                 ["revocation_endpoint_auth_methods_supported"] = new[] { "none", "client_secret_basic", "client_secret_post" },

@@ -10,10 +10,13 @@ public sealed class LogoutModel(IMediator mediator) : AkuaPage(mediator)
 {
     public IActionResult OnGet() => LocalRedirect("/");
 
-    public async Task<IActionResult> OnPostAsync()
+    /// <param name="returnUrl">Where the next sign-in goes (the consent page's "sign in with another account"); local only.</param>
+    public async Task<IActionResult> OnPostAsync(string? returnUrl)
     {
         await TryAsync(async () => await Mediator.Send(new SignOutCommand()));
         SessionCookieAuthenticationHandler.Clear(HttpContext);
-        return LocalRedirect("/login");
+        return LocalRedirect(!string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl)
+            ? "/login?returnUrl=" + Uri.EscapeDataString(returnUrl)
+            : "/login");
     }
 }

@@ -10,7 +10,7 @@ namespace Akua.Application.OAuth.DecideAuthorization;
 /// <summary>The signed-in user grants or refuses the application; the answer is where to send the browser.</summary>
 public sealed record DecideAuthorizationCommand(AuthorizationRequest Request, bool Approve) : ICommand<string>, IAuthenticatedRequest;
 
-internal sealed class DecideAuthorizationHandler(IApplicationDbContext db, ICurrentPrincipal principal, ISecrets secrets, TimeProvider clock)
+internal sealed class DecideAuthorizationHandler(IApplicationDbContext db, ICurrentPrincipal principal, ISecrets secrets, IIssuer issuer, TimeProvider clock)
     : ICommandHandler<DecideAuthorizationCommand, string>
 {
     public async ValueTask<string> Handle(DecideAuthorizationCommand command, CancellationToken cancellationToken)
@@ -18,19 +18,19 @@ internal sealed class DecideAuthorizationHandler(IApplicationDbContext db, ICurr
         var user = principal.RequireUser();
         var request = command.Request;
         var (client, _) = await AuthorizationChecks.ClientAndRedirectAsync(db, request, cancellationToken);
-        if (AuthorizationChecks.RedirectError(request) is { } error)
+        if (AuthorizationChecks.RedirectError(request, issuer.Issuer) is { } error)
         {
             return error;
         }
 
         if (!command.Approve)
         {
-            return AuthorizationChecks.Redirect(request, [("error", "access_denied"), ("error_description", "The user refused.")]);
+            return AuthorizationChecks.Redirect(request, issuer.Issuer, [("error", "access_denied"), ("error_description", "The user refused.")]);
         }
 
         var code = secrets.NewAuthorizationCode();
         db.AuthorizationCodes.Add(AuthorizationCode.Issue(
             code.Hash, client.ClientId, user, request.RedirectUri!, request.Scope ?? OAuthRules.DefaultScope, request.CodeChallenge!, clock));
-        return AuthorizationChecks.Redirect(request, [("code", code.Value)]);
+        return AuthorizationChecks.Redirect(request, issuer.Issuer, [("code", code.Value)]);
     }
 }

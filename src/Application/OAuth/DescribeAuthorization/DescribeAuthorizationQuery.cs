@@ -1,5 +1,6 @@
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Security;
 using Akua.Domain.Common;
 using Akua.Domain.OAuth;
 using Mediator;
@@ -14,16 +15,27 @@ namespace Akua.Application.OAuth.DescribeAuthorization;
 /// </summary>
 public sealed record DescribeAuthorizationQuery(AuthorizationRequest Request) : IQuery<AuthorizationPrompt>, IAuthenticatedRequest;
 
-/// <summary>What the consent page shows, or where to send the browser with an error instead.</summary>
-public sealed record AuthorizationPrompt(string ClientName, string WorkspaceName, string Scope, string? ErrorRedirect);
+/// <summary>
+/// What the consent page shows (who approves, which application of which workspace, and the host the browser
+/// goes to next), or where to send the browser with an error instead.
+/// </summary>
+public sealed record AuthorizationPrompt(
+    string ClientName, string WorkspaceName, string Scope, string? ErrorRedirect, string AccountName, string AccountEmail, string RedirectHost);
 
-internal sealed class DescribeAuthorizationHandler(IApplicationDbContext db) : IQueryHandler<DescribeAuthorizationQuery, AuthorizationPrompt>
+internal sealed class DescribeAuthorizationHandler(IApplicationDbContext db, ICurrentPrincipal principal, IIssuer issuer)
+    : IQueryHandler<DescribeAuthorizationQuery, AuthorizationPrompt>
 {
     public async ValueTask<AuthorizationPrompt> Handle(DescribeAuthorizationQuery query, CancellationToken cancellationToken)
     {
         var (client, workspace) = await AuthorizationChecks.ClientAndRedirectAsync(db, query.Request, cancellationToken);
-        var error = AuthorizationChecks.RedirectError(query.Request);
-        return new AuthorizationPrompt(client.Name, workspace, query.Request.Scope ?? OAuthRules.DefaultScope, error);
+        var error = AuthorizationChecks.RedirectError(query.Request, issuer.Issuer);
+        var userId = principal.RequireUser();
+        var account = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.Name, u.Email }).SingleAsync(cancellationToken);
+        // The redirect URI is registered (checked above), so it parses; a native app's scheme has no host.
+        var target = new Uri(query.Request.RedirectUri!);
+        var host = target.IsDefaultPort || string.IsNullOrEmpty(target.Host) ? target.Host : $"{target.Host}:{target.Port}";
+        return new AuthorizationPrompt(client.Name, workspace, query.Request.Scope ?? OAuthRules.DefaultScope, error,
+            account.Name, account.Email, host.Length > 0 ? host : target.Scheme + ":");
     }
 }
 
@@ -47,7 +59,7 @@ internal static class AuthorizationChecks
     }
 
     /// <summary>The error to send back to a trusted redirect URI, or null when the request is well-formed.</summary>
-    public static string? RedirectError(AuthorizationRequest request)
+    public static string? RedirectError(AuthorizationRequest request, string issuer)
     {
         var (error, description) = request switch
         {
@@ -59,17 +71,22 @@ internal static class AuthorizationChecks
                 ("invalid_scope", "Unknown scope."),
             _ => (null, null),
         };
-        return error is null ? null : Redirect(request, [("error", error), ("error_description", description!)]);
+        return error is null ? null : Redirect(request, issuer, [("error", error), ("error_description", description!)]);
     }
 
-    /// <summary>The client's redirect URI with the given parameters and the request's state.</summary>
-    public static string Redirect(AuthorizationRequest request, IEnumerable<(string Name, string Value)> parameters)
+    /// <summary>
+    /// The client's redirect URI with the given parameters, the request's state, and the issuer (RFC 9207: a
+    /// client that talks to several servers can tell which one answered, against mix-up attacks).
+    /// </summary>
+    public static string Redirect(AuthorizationRequest request, string issuer, IEnumerable<(string Name, string Value)> parameters)
     {
         var all = parameters.ToList();
         if (request.State is not null)
         {
             all.Add(("state", request.State));
         }
+
+        all.Add(("iss", issuer));
 
         var query = string.Join('&', all.Select(p => $"{Uri.EscapeDataString(p.Name)}={Uri.EscapeDataString(p.Value)}"));
         return request.RedirectUri + (request.RedirectUri!.Contains('?', StringComparison.Ordinal) ? "&" : "?") + query;

@@ -1,6 +1,7 @@
 using Akua.Application.OAuth;
 using Akua.Application.OAuth.DecideAuthorization;
 using Akua.Application.OAuth.DescribeAuthorization;
+using Akua.WebApi.Infrastructure;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 
@@ -35,6 +36,12 @@ public sealed class AuthorizeModel(IMediator mediator) : AkuaPage(mediator)
 
     public AuthorizationPrompt? Prompt { get; private set; }
 
+    /// <summary>How long an unused grant lasts: its refresh token's lifetime, renewed on every refresh.</summary>
+    public static int RefreshDays => (int)Akua.Domain.OAuth.RefreshToken.Lifetime.TotalDays;
+
+    /// <summary>This very request, to come back to after signing in with another account.</summary>
+    public string SelfUrl => Request.Path + Request.QueryString;
+
     /// <summary>The request's parameters, carried through the consent form unchanged.</summary>
     public IEnumerable<(string Name, string Value)> Parameters => new (string, string?)[]
     {
@@ -47,7 +54,21 @@ public sealed class AuthorizeModel(IMediator mediator) : AkuaPage(mediator)
     public async Task<IActionResult> OnGetAsync()
     {
         (_, Prompt) = await TryAsync(() => Mediator.Send(new DescribeAuthorizationQuery(AuthorizationRequest)));
-        return Prompt?.ErrorRedirect is { } error ? Redirect(error) : Page();
+        return Prompt?.ErrorRedirect is { } error ? Redirect(error) : ConsentPage();
+    }
+
+    /// <summary>
+    /// The consent form's answer is a redirect to the client, which the browser checks against this page's
+    /// <c>form-action</c>: a prompt exists only for a registered redirect URI, so its origin is allowed here.
+    /// </summary>
+    private IActionResult ConsentPage()
+    {
+        if (Prompt is not null && RedirectUri is not null)
+        {
+            SecurityHeaders.AllowFormRedirectTo(HttpContext, RedirectUri);
+        }
+
+        return Page();
     }
 
     public Task<IActionResult> OnPostApproveAsync() => DecideAsync(approve: true);
@@ -64,6 +85,6 @@ public sealed class AuthorizeModel(IMediator mediator) : AkuaPage(mediator)
         }
 
         (_, Prompt) = await TryAsync(() => Mediator.Send(new DescribeAuthorizationQuery(AuthorizationRequest)));
-        return Page();
+        return ConsentPage();
     }
 }
