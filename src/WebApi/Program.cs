@@ -73,6 +73,7 @@ builder.Services.AddRazorPages(pages =>
     pages.Conventions.AllowAnonymousToPage("/Login");
     pages.Conventions.AllowAnonymousToPage("/Signup");
     pages.Conventions.AllowAnonymousToPage("/Index");
+    pages.Conventions.AllowAnonymousToPage("/Error");
 });
 builder.Services.Configure<CookieTempDataProviderOptions>(o =>
 {
@@ -114,9 +115,10 @@ app.UseSerilogRequestLogging(o =>
     o.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
     o.Logger = app.Services.GetRequiredService<Serilog.ILogger>(); // this host's, not the static one
 });
-app.UseExceptionHandler();
+// The API's errors are its envelope (ApiExceptionHandler); a person's browser on a page gets the error page.
+app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = BrowserErrors.PagePath });
 app.UseBodySizeLimit();
-app.UseStatusCodePages(context => ApiErrors.WriteStatusPageAsync(context.HttpContext));
+app.UseStatusPages(); // HTML for a browser on a page, the JSON envelope for everything else
 app.UseStaticFiles();
 app.UseAuthentication(); // no default scheme (ADR 0015): it authenticates nothing by itself, but ASP.NET would add it anyway
 app.UseBearerAuthentication(); // the API (ADR 0013, 0015)

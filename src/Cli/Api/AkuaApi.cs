@@ -14,7 +14,13 @@ public sealed class AkuaApi(HttpClient http, string? token, string? workspace)
 {
     public const string WorkspaceTokenPrefix = "sk_akua_";
 
-    public static readonly string UserAgent = $"cnap/{typeof(AkuaApi).Assembly.GetName().Version?.ToString(3) ?? "0"} ({Environment.OSVersion.Platform})";
+    /// <summary>
+    /// <c>cnap/0.3.0 (Linux; X64)</c>: the sessions page names the device from it ("cnap 0.3.0 on Linux").
+    /// </summary>
+    public static readonly string UserAgent = $"cnap/{typeof(AkuaApi).Assembly.GetName().Version?.ToString(3) ?? "0"} ({OperatingSystemName}; {System.Runtime.InteropServices.RuntimeInformation.OSArchitecture})";
+
+    private static string OperatingSystemName =>
+        OperatingSystem.IsLinux() ? "Linux" : OperatingSystem.IsMacOS() ? "macOS" : OperatingSystem.IsWindows() ? "Windows" : OperatingSystem.IsFreeBSD() ? "FreeBSD" : "Unix";
 
     public HttpClient Http { get; } = http;
 

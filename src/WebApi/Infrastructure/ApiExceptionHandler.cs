@@ -20,7 +20,8 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
             return false;
         }
 
-        if (OAuthResponses.IsOAuthPath(context.Request.Path) && AsOAuthError(exception) is { } oauth)
+        var path = BrowserErrors.OriginalPath(context);
+        if (OAuthResponses.IsOAuthPath(path) && AsOAuthError(exception) is { } oauth)
         {
             if (exception is DomainException { RetryAfter: { } wait })
             {
@@ -34,7 +35,7 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
         var (status, message, details) = Classify(exception);
         if (status == StatusCodes.Status500InternalServerError)
         {
-            LogUnhandled(logger, exception, context.Request.Method, context.Request.Path);
+            LogUnhandled(logger, exception, context.Request.Method, path);
         }
         else if (status == StatusCodes.Status503ServiceUnavailable)
         {
@@ -49,6 +50,13 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
         else if (status == StatusCodes.Status401Unauthorized)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer realm=\"akua\"";
+        }
+
+        if (BrowserErrors.WantsHtml(context))
+        {
+            // Not handled here: the middleware re-executes the error page (ExceptionHandlingPath) with this status.
+            context.Response.StatusCode = status;
+            return false;
         }
 
         await ApiErrors.WriteAsync(context, status, message, details);

@@ -25,6 +25,9 @@ public abstract class AkuaPage(IMediator mediator) : PageModel
 
     public bool SignedIn => HttpContext.Features.Get<CredentialFeature>() is not null;
 
+    /// <summary>The signed-in account (<c>UserResponse</c>) in the view data, for the layout's header.</summary>
+    public const string AccountKey = "Account";
+
     protected ClientContext Client => AccountEndpoints.ClientOf(HttpContext);
 
     public static string Time(long? unixSeconds) => unixSeconds is { } s
@@ -37,6 +40,13 @@ public abstract class AkuaPage(IMediator mediator) : PageModel
     {
         // Anonymous pages still want to know who is signed in (for the navigation, or to skip the form).
         await HttpContext.AuthenticateAsync(SessionCookieAuthenticationHandler.SchemeName);
+        if (SignedIn)
+        {
+            // The header names the account on every page (whoami's display fields are cached: no query a view).
+            var (_, me) = await TryAsync(() => Mediator.Send(new Application.Accounts.WhoAmI.WhoAmIQuery()));
+            ViewData[AccountKey] = me?.User;
+        }
+
         await next();
     }
 

@@ -46,8 +46,21 @@ public sealed class ApiTokensModel(IMediator mediator, TimeProvider clock) : Aku
         await LoadTokensAsync();
     }
 
+    /// <summary>The longest expiry the form offers a choice up to; the API takes any future time.</summary>
+    public const int MaxExpiryDays = 3650;
+
     public async Task<IActionResult> OnPostCreateAsync(string name, int expiresInDays, WorkspaceRole role)
     {
+        if (!ModelState.IsValid || expiresInDays is < 0 or > MaxExpiryDays)
+        {
+            // A value the form never offers (a hand-made post, an old page): say so; never a 500, and never a
+            // token that does not expire because a number did not parse.
+            Error = $"Choose when the token expires: in 1 to {MaxExpiryDays:N0} days, or never; and a role of admin or member.";
+            await SelectWorkspaceAsync();
+            await LoadTokensAsync();
+            return Page();
+        }
+
         if (await SelectWorkspaceAsync())
         {
             long? expiresAt = expiresInDays > 0 ? clock.GetUtcNow().AddDays(expiresInDays).ToUnixTimeSeconds() : null;

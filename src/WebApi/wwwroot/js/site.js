@@ -10,3 +10,9 @@ document.querySelectorAll('[data-copy]').forEach(function (button) {
     });
   });
 });
+
+// <select data-autosubmit>: choosing an option submits its (GET) form at once. Without JavaScript the form's
+// own button (in <noscript>) does the same.
+document.querySelectorAll('select[data-autosubmit]').forEach(function (select) {
+  select.addEventListener('change', function () { select.form.submit(); });
+});
