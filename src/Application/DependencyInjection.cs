@@ -29,7 +29,9 @@ public static class DependencyInjection
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) =>
             member is null ? null : System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(member.Name);
         services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
-        services.AddSingleton<IMapper>(new Mapper(MappingConfig.Create()));
+        // Compiled when first used, not while the host is built: compiling the mappings' expression trees sat on
+        // the start-up path (ADR 0016). A test compiles the same configuration, so a bad mapping still fails early.
+        services.AddSingleton<IMapper>(_ => new Mapper(MappingConfig.Create()));
         services.AddScoped<WorkspaceScope>();
         return services;
     }

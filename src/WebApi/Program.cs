@@ -20,7 +20,10 @@ builder.Services.AddSerilog((services, logger) =>
     logger.MinimumLevel.Information()
         .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
         .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
-        .ReadFrom.Configuration(builder.Configuration)
+        // The assemblies a configured sink may come from, named: without them Serilog loads and scans every
+        // "serilog" library of the application at start-up to find them (ADR 0016).
+        .ReadFrom.Configuration(builder.Configuration, new Serilog.Settings.Configuration.ConfigurationReaderOptions(
+            typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(RenderedCompactJsonFormatter).Assembly))
         .Enrich.FromLogContext();
     foreach (var sink in services.GetServices<Serilog.Core.ILogEventSink>())
     {
