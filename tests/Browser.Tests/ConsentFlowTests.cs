@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
-using System.Text;
 using Duende.IdentityModel.Client;
 using Microsoft.Playwright;
 
@@ -23,7 +22,7 @@ public sealed class ConsentFlowTests(BrowserFixture fixture) : IClassFixture<Bro
         fixture.RequireBrowser();
         await using var client = new RedirectListener();
         var integration = await RegisterIntegrationAsync(client.RedirectUri);
-        var (verifier, challenge) = Pkce();
+        var (verifier, challenge) = Akua.TestSupport.Pkce.New();
         var state = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 
         var page = await SignedInPageAsync(integration);
@@ -62,7 +61,7 @@ public sealed class ConsentFlowTests(BrowserFixture fixture) : IClassFixture<Bro
         fixture.RequireBrowser();
         await using var client = new RedirectListener();
         var integration = await RegisterIntegrationAsync(client.RedirectUri);
-        var (_, challenge) = Pkce();
+        var (_, challenge) = Akua.TestSupport.Pkce.New();
 
         var page = await SignedInPageAsync(integration);
         await page.GotoAsync(AuthorizeUrl(integration.ClientId, client.RedirectUri, "s-123", challenge));
@@ -94,14 +93,6 @@ public sealed class ConsentFlowTests(BrowserFixture fixture) : IClassFixture<Bro
         "/oauth/authorize?response_type=code&scope=api" +
         $"&client_id={Uri.EscapeDataString(clientId)}&redirect_uri={Uri.EscapeDataString(redirectUri)}" +
         $"&state={Uri.EscapeDataString(state)}&code_challenge={challenge}&code_challenge_method=S256";
-
-    private static (string Verifier, string Challenge) Pkce()
-    {
-        var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
-        return (verifier, Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))));
-    }
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>
     /// The integration's redirect URI: a real HTTP server on a loopback port of its own, which answers each

@@ -1,6 +1,3 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
-using System.Text;
 using Akua.TestSupport;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -11,11 +8,7 @@ public static class OAuthFlow
 {
     public const string RedirectUri = "http://127.0.0.1:9/callback";
 
-    public static (string Verifier, string Challenge) NewPkce()
-    {
-        var verifier = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-        return (verifier, Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))));
-    }
+    public static (string Verifier, string Challenge) NewPkce() => Pkce.New();
 
     public static async Task<(string ClientId, string? Secret)> RegisterClientAsync(ApiClient admin, string type = "confidential", string redirectUri = RedirectUri)
     {
