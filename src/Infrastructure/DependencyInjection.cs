@@ -58,7 +58,9 @@ public static class DependencyInjection
         services.AddScoped<IApplicationDbContext>(sp => sp.GetRequiredService<AkuaDbContext>());
         services.AddScoped<DatabaseStartup>();
         services.AddSingleton<ISecrets, Secrets>();
+        services.AddOptions<PasswordHashingOptions>().BindConfiguration("Passwords");
         services.AddSingleton<IPasswordHasher, PasswordHasher>();
+        services.AddSingleton<IDeviceCookies, DeviceCookies>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ICredentialValidator, CredentialValidator>(); // one per node: its cache is the node's
         services.AddOptions<LastUseOptions>().BindConfiguration("LastUse");
@@ -66,6 +68,7 @@ public static class DependencyInjection
         services.AddSingleton<IOAuthClients, ConfiguredOAuthClients>();
         services.AddOptions<JwtOptions>().BindConfiguration("Jwt");
         services.AddSingleton<SigningKeyStore>();
+        services.AddHostedService<SigningKeyRotation>(); // a key from the start, each successor published ahead
         services.AddScoped<AccessTokens>();
         services.AddScoped<IAccessTokens>(sp => sp.GetRequiredService<AccessTokens>());
         services.AddSingleton<IAttemptLimiter, DatabaseAttemptLimiter>();

@@ -68,7 +68,17 @@ builder.Services.AddAuthorizationBuilder().AddPolicy(SessionCookieAuthentication
     .AddAuthenticationSchemes(SessionCookieAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddSingleton<ICurrentPrincipal, HttpCurrentPrincipal>();
-builder.Services.AddScoped<Akua.Application.Common.Abstractions.IIssuer, HttpIssuer>();
+string? publicUrl;
+try
+{
+    publicUrl = PublicUrl.Configured(builder.Configuration, builder.Environment); // the JWT issuer: configuration, never the Host header
+}
+catch (StartupException e)
+{
+    return await RefuseToStartAsync(e);
+}
+
+builder.Services.AddSingleton<Akua.Application.Common.Abstractions.IIssuer>(services => new HttpIssuer(services.GetRequiredService<IHttpContextAccessor>(), publicUrl));
 builder.Services.AddRazorPages(pages =>
 {
     // Every page needs a browser sign-in unless it opts out here.
@@ -77,6 +87,12 @@ builder.Services.AddRazorPages(pages =>
     pages.Conventions.AllowAnonymousToPage("/Signup");
     pages.Conventions.AllowAnonymousToPage("/Index");
     pages.Conventions.AllowAnonymousToPage("/Error");
+    pages.Conventions.AddPageApplicationModelConvention("/Signup", page =>
+    {
+        page.EndpointMetadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute(RateLimits.SignUpRateLimit));
+        page.EndpointMetadata.Add(PasswordWorkMetadata.Instance);
+    });
+    pages.Conventions.AddPageApplicationModelConvention("/Login", page => page.EndpointMetadata.Add(PasswordWorkMetadata.Instance));
 });
 builder.Services.Configure<CookieTempDataProviderOptions>(o =>
 {
@@ -90,6 +106,17 @@ builder.Services.AddAntiforgery(o =>
     o.Cookie.SameSite = SameSiteMode.Strict;
     o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
 });
+bool behindProxy;
+try
+{
+    behindProxy = builder.Services.AddTrustedProxies(builder.Configuration); // the client's address and scheme, from trusted proxies only
+}
+catch (StartupException e)
+{
+    return await RefuseToStartAsync(e);
+}
+
+builder.Services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
 builder.Services.AddAkuaOpenApi();
 builder.Services.AddAkuaRateLimits(builder.Configuration);
 
@@ -97,7 +124,9 @@ builder.Services.AddApplication();
 builder.Services.AddInfrastructure(Path.Combine(builder.Environment.ContentRootPath, "data"));
 try
 {
-    builder.Services.AddAkuaDataProtection(builder.Configuration); // the key ring, encrypted when a certificate is configured
+    // The key ring: beside a SQLite file, or in a shared database encrypted to a certificate (ADR 0018). Migrating
+    // reads no key, so it needs no certificate.
+    builder.Services.AddAkuaDataProtection(builder.Configuration, requireEncryption: !args.Contains("migrate", StringComparer.Ordinal));
 }
 catch (StartupException e)
 {
@@ -105,13 +134,33 @@ catch (StartupException e)
 }
 
 var app = builder.Build();
+try
+{
+    // Decided before anything builds on Data Protection (mapping the pages does): where the key ring lives, and
+    // whether this server may start at all (Production on a shared database needs a key-ring certificate).
+    app.Services.GetRequiredService<KeyRingLocation>();
+}
+catch (StartupException e)
+{
+    return await RefuseToStartAsync(e);
+}
 
 // The database is made ready (the EF model built, SQLite migrated: about half a second) on the other core
 // while the pipeline and the endpoints are built here; the server takes no request before it is done.
 var migrateOnly = args.Contains("migrate", StringComparer.Ordinal);
 var databaseReady = Task.Run(() => PrepareDatabaseAsync(app.Services, migrateOnly));
 
+if (behindProxy)
+{
+    app.UseForwardedHeaders(); // first: everything after sees the client's address and https
+}
+
 app.UseMiddleware<RequestIdMiddleware>();
+if (!app.Environment.IsDevelopment())
+{
+    app.UseHsts(); // over https only (the request's scheme, as the trusted proxy reported it)
+}
+
 app.UseSecurityHeaders();
 app.UseSerilogRequestLogging(o =>
 {
@@ -127,6 +176,7 @@ app.UseAuthentication(); // no default scheme (ADR 0015): it authenticates nothi
 app.UseBearerAuthentication(); // the API (ADR 0013, 0015)
 app.UseAuthorization(); // the browser pages' cookie policy
 app.UseRateLimiter();
+app.UsePasswordWorkLimit(); // sign-ins and sign-ups, a bounded number at a time (ADR 0018)
 
 app.MapOpenApi(OpenApiSetup.DocumentPath).AllowAnonymous();
 app.MapHealthEndpoints();
@@ -134,6 +184,7 @@ app.MapAccountEndpoints();
 app.MapSessionEndpoints();
 app.MapWorkspaceEndpoints();
 app.MapMemberEndpoints();
+app.MapInvitationEndpoints();
 app.MapApiTokenEndpoints();
 app.MapInstallEndpoints();
 app.MapOAuthEndpoints();

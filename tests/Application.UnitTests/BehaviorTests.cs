@@ -73,3 +73,20 @@ public sealed class BehaviorTests
         }
     }
 }
+
+public sealed class AddressKeyTests
+{
+    [Theory]
+    [InlineData("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64")]
+    [InlineData("2001:db8:1:2:bbbb:cccc:dddd:2", "2001:db8:1:2::/64")]
+    [InlineData("2001:db8:1:3::1", "2001:db8:1:3::/64")]
+    [InlineData("::ffff:10.0.0.1", "10.0.0.1")]
+    [InlineData("203.0.113.9", "203.0.113.9")]
+    [InlineData(null, "unknown")]
+    [InlineData("not an address", "unknown")]
+    public void An_ipv6_client_is_limited_by_its_64_and_an_ipv4_one_by_its_address(string? address, string key)
+    {
+        // One IPv6 client can send from any of its /64's addresses: counted per address, it was never limited.
+        Assert.Equal(key, Akua.Application.Common.Abstractions.AddressKeys.Of(address));
+    }
+}

@@ -66,6 +66,27 @@ public sealed class UseCaseConventionTests
         });
     }
 
+    /// <summary>
+    /// An integration's access ends with its grant: nothing that could outlive it or widen anyone's access
+    /// (credentials, integrations, members, roles, invitations, sessions, sign-in approvals) is open to it.
+    /// </summary>
+    [Fact]
+    public void Requests_that_manage_credentials_members_or_sessions_refuse_integrations()
+    {
+        string[] guarded = ["Sessions", "DeviceAuthorization", "OAuth", "Invitations"];
+        string[] guardedWrites = ["ApiTokens", "OAuthClients", "Members"];
+        var checkedRequests = Requests.Where(r => typeof(IAuthenticatedRequest).IsAssignableFrom(r) || typeof(IWorkspaceRequest).IsAssignableFrom(r))
+            .Where(r => r.Namespace!.Split('.') is var parts && parts.Length > 2
+                && (guarded.Contains(parts[2]) || (guardedWrites.Contains(parts[2]) && r.Name.EndsWith("Command", StringComparison.Ordinal))))
+            .ToList();
+        Assert.True(checkedRequests.Count >= 15, $"only {checkedRequests.Count} requests matched: the namespaces moved?");
+        Assert.All(checkedRequests, r =>
+        {
+            var access = (IntegrationAccess)r.GetProperty(nameof(IWorkspaceRequest.Integrations), BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+            Assert.True(access == IntegrationAccess.Refused, $"{r.Name} is open to integrations");
+        });
+    }
+
     [Fact]
     public void Requests_are_immutable_sealed_records_named_command_or_query()
     {

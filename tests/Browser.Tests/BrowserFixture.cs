@@ -99,6 +99,13 @@ public sealed class BrowserFixture : IAsyncLifetime
         return new Account(email, password, session, workspaces.GetProperty("data")[0].GetProperty("id").GetString()!);
     }
 
+    /// <summary>The last lines the server wrote (its log is JSON, one event a line, warnings and up in the tests).</summary>
+    private string ServerLogTail()
+    {
+        var lines = ((_server?.StandardOutput ?? "") + (_server?.StandardError ?? "")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return string.Join('\n', lines.TakeLast(20));
+    }
+
     /// <summary>A new browser context signed in as <paramref name="account"/> through the /login form.</summary>
     public async Task<IPage> SignedInPageAsync(Account account, int width = 1200, int height = 800)
     {
@@ -107,7 +114,18 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.FillAsync("#Email", account.Email);
         await page.FillAsync("#Password", account.Password);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+        try
+        {
+            await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal), new() { Timeout = 60_000 });
+        }
+        catch (TimeoutException)
+        {
+            // Seen once in a CI run (session 5): say what the browser shows instead of only that it waited.
+            await ScreenshotAsync(page, "failed-sign-in");
+            throw new TimeoutException($"Signing in did not leave /login within 60 s; the page is {page.Url}: " +
+                $"{await page.InnerTextAsync("main", new() { Timeout = 5_000 })}\nserver log: {ServerLogTail()}");
+        }
+
         return page;
     }
 

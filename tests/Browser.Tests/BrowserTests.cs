@@ -31,6 +31,9 @@ public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<Browser
 
         var login = await fixture.StartDeviceLoginAsync();
         await page.GotoAsync(login.GetProperty("verification_uri_complete").GetString()!);
+        // The link fills the code in; the person checks it against the terminal and continues (RFC 8628 3.3.1).
+        await Assertions.Expect(page.Locator("input[name=user_code]")).ToHaveValueAsync(login.GetProperty("user_code").GetString()!);
+        await page.ClickAsync("#lookup");
         await Assertions.Expect(page.Locator("#client-name")).ToContainTextAsync("Akua CLI");
         await Assertions.Expect(page.Locator("#user-code")).ToHaveTextAsync(login.GetProperty("user_code").GetString()!);
         await BrowserFixture.ScreenshotAsync(page, "03-device-confirm");

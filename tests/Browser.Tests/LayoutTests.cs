@@ -47,26 +47,27 @@ public sealed class LayoutTests(BrowserFixture fixture) : IClassFixture<BrowserF
             "&client_id=" + client.GetProperty("client_id").GetString() + "&redirect_uri=" + Uri.EscapeDataString("https://integration.example/oauth/callback");
         var device = (await fixture.StartDeviceLoginAsync()).GetProperty("verification_uri_complete").GetString()!;
 
-        var anonymous = new[] { ("home", "/"), ("login", "/login"), ("signup", "/signup"), ("not-found", "/no-such-page") };
-        var signedIn = new[]
-        {
-            ("home-signed-in", "/"), ("device", "/device"), ("device-confirm", device), ("api-tokens", "/settings/api-tokens"),
-            ("sessions", "/settings/sessions"), ("consent", consent), ("not-found-signed-in", "/no-such-page"),
-        };
+        (string Name, string Path, string? Click)[] anonymous = [("home", "/", null), ("login", "/login", null), ("signup", "/signup", null), ("not-found", "/no-such-page", null)];
+        (string Name, string Path, string? Click)[] signedIn =
+        [
+            ("home-signed-in", "/", null), ("device", "/device", null), ("device-prefilled", device, null), ("device-confirm", device, "#lookup"),
+            ("api-tokens", "/settings/api-tokens", null), ("sessions", "/settings/sessions", null), ("consent", consent, null),
+            ("not-found-signed-in", "/no-such-page", null),
+        ];
         var failures = new List<string>();
         foreach (var width in Widths)
         {
             var visitor = await fixture.NewPageAsync(width);
-            foreach (var (name, path) in anonymous)
+            foreach (var (name, path, click) in anonymous)
             {
-                failures.AddRange(await CheckAsync(visitor, name, path, width));
+                failures.AddRange(await CheckAsync(visitor, name, path, width, click));
             }
 
             await BrowserFixture.CloseAsync(visitor);
             var page = await fixture.SignedInPageAsync(account, width);
-            foreach (var (name, path) in signedIn)
+            foreach (var (name, path, click) in signedIn)
             {
-                failures.AddRange(await CheckAsync(page, name, path, width));
+                failures.AddRange(await CheckAsync(page, name, path, width, click));
             }
 
             await BrowserFixture.CloseAsync(page);
@@ -76,10 +77,17 @@ public sealed class LayoutTests(BrowserFixture fixture) : IClassFixture<BrowserF
     }
 
     /// <summary>Loads <paramref name="path"/>; returns what does not fit. Screenshots at 1280 and 390 px.</summary>
-    private static async Task<IEnumerable<string>> CheckAsync(IPage page, string name, string path, int width)
+    /// <param name="click">A button to press after loading (the page that a form answers).</param>
+    private static async Task<IEnumerable<string>> CheckAsync(IPage page, string name, string path, int width, string? click = null)
     {
         await page.GotoAsync(path);
         await page.WaitForLoadStateAsync(LoadState.Load);
+        if (click is not null)
+        {
+            await page.ClickAsync(click);
+            await page.WaitForLoadStateAsync(LoadState.Load);
+        }
+
         if (width is 1280 or 390)
         {
             await BrowserFixture.ScreenshotAsync(page, $"layout-{name}-{width}");
@@ -140,17 +148,22 @@ public sealed class LayoutTests(BrowserFixture fixture) : IClassFixture<BrowserF
         var denied = (await fixture.StartDeviceLoginAsync()).GetProperty("verification_uri_complete").GetString()!;
 
         await page.GotoAsync(approved);
+        await page.ClickAsync("#lookup");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Approve this sign-in?");
         await page.ClickAsync("#approve");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Device approved");
         await page.GotoAsync(approved);
+        await page.ClickAsync("#lookup");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("This sign-in was already approved");
         await Assertions.Expect(page.Locator("#approve")).ToHaveCountAsync(0);
         await BrowserFixture.ScreenshotAsync(page, "11-device-already-approved");
 
         await page.GotoAsync(denied);
+        await page.ClickAsync("#lookup");
         await page.ClickAsync("#deny");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Request denied");
         await page.GotoAsync(denied);
+        await page.ClickAsync("#lookup");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("This sign-in was denied");
         await Assertions.Expect(page.Locator("#approve, #deny")).ToHaveCountAsync(0);
         await BrowserFixture.CloseAsync(page);

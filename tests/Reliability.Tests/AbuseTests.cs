@@ -114,7 +114,7 @@ public sealed class AbuseTests(AbuseFixture fixture) : IClassFixture<AbuseFixtur
             await gate.WaitAsync(TestContext.Current.CancellationToken);
             try
             {
-                var page = await browsers[i % browsers.Count].GetPageAsync($"/device?user_code=QQQQ-{1000 + i}");
+                var page = await browsers[i % browsers.Count].LookUpDeviceCodeAsync($"QQQQ-{1000 + i}");
                 lock (answers)
                 {
                     answers.Add(page.Contains("Too many wrong codes", StringComparison.Ordinal) ? "limited"

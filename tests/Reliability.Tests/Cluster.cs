@@ -33,6 +33,15 @@ public sealed class Cluster : IAsyncDisposable
             // The tests' sign-ins and device logins all come from a few loopback addresses.
             ["RateLimits__DeviceCodesPerMinute"] = "100000",
         };
+        if (database.Provider != DatabaseProvider.Sqlite)
+        {
+            // Production on a shared database refuses to start without a key-ring certificate (ADR 0018).
+            foreach (var (key, value) in KeyRingCertificate.Environment())
+            {
+                environment[key] = value;
+            }
+        }
+
         foreach (var (key, value) in extra ?? new Dictionary<string, string>())
         {
             environment[key] = value;
@@ -54,7 +63,8 @@ public sealed class Cluster : IAsyncDisposable
             await EnsureReadyAsync(node);
         }
 
-        cluster.Clients = [.. cluster._nodes.Select(n => new HttpClient { BaseAddress = n.BaseAddress, Timeout = TimeSpan.FromSeconds(30) })];
+        // API clients, as scripts are: no cookie jar (a browser's device cookie would change what sign-in counts).
+        cluster.Clients = [.. cluster._nodes.Select(n => new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = n.BaseAddress, Timeout = TimeSpan.FromSeconds(30) })];
         return cluster;
     }
 

@@ -1,73 +1,31 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
+using Akua.Infrastructure.Security;
 using Akua.TestSupport;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Akua.Reliability.Tests;
 
 /// <summary>
-/// The Data Protection key ring (which protects the JWT signing keys) is stored encrypted to a configured
-/// certificate, so a database dump alone does not reveal it, and a restarted node with the certificate reads it.
+/// The Data Protection key ring protects the JWT signing keys, which are in the database; a database dump alone
+/// must never reveal it (ADR 0018). On SQLite it lives in a 0700 folder beside the file; on a shared database it
+/// is stored encrypted to a configured certificate, without which a Production node refuses to start.
 /// </summary>
-public sealed class KeyRingTests : OnDatabase<SqliteTestDatabase>
+public static class KeyRing
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("akua-keyring-").FullName;
-
-    public override async ValueTask DisposeAsync()
+    /// <summary>Signs up on a first node and keeps a login form's anti-forgery token, made with the key ring.</summary>
+    public static async Task<(string Email, string FormToken)> FirstNodeAsync(Dictionary<string, string> environment, CookieContainer cookies)
     {
-        await base.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
+        await using var first = ServerProcess.Start(Cluster.ContentRoot, environment);
+        await Cluster.EnsureReadyAsync(first);
+        using var api = new HttpClient { BaseAddress = first.BaseAddress };
+        var (email, _, _) = await Api.SignUpAsync(api);
+        using var browser = Browser(first, cookies);
+        return (email, BrowserSession.AntiforgeryTokenOf(await browser.GetStringAsync("/login", TestContext.Current.CancellationToken)));
     }
 
-    [Fact]
-    public async Task With_a_certificate_the_key_ring_is_stored_encrypted_and_a_restarted_node_reads_it_while_one_without_cannot()
-    {
-        var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
-        var pfx = Path.Combine(_folder, "keyring.pfx");
-        using (var rsa = RSA.Create(2048))
-        {
-            var request = new CertificateRequest("CN=akua key ring", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-            await File.WriteAllBytesAsync(pfx, certificate.Export(X509ContentType.Pfx, password), TestContext.Current.CancellationToken);
-        }
-
-        var withCertificate = Cluster.EnvironmentFor(Database.Options, new Dictionary<string, string>
-        {
-            ["DataProtection__CertificatePath"] = pfx,
-            ["DataProtection__CertificatePassword"] = password,
-        });
-        var cookies = new CookieContainer();
-        string email;
-        string formToken;
-        await using (var first = ServerProcess.Start(Cluster.ContentRoot, withCertificate))
-        {
-            await Cluster.EnsureReadyAsync(first);
-            using var api = new HttpClient { BaseAddress = first.BaseAddress };
-            (email, _, _) = await Api.SignUpAsync(api);
-            using var browser = Browser(first, cookies);
-            formToken = BrowserSession.AntiforgeryTokenOf(await browser.GetStringAsync("/login", TestContext.Current.CancellationToken));
-        }
-
-        // At rest: every key is an encrypted secret; no master key in the clear.
-        await using (var db = Database.NewContext())
-        {
-            var keys = await db.DataProtectionKeys.Select(k => k.Xml).ToListAsync(TestContext.Current.CancellationToken);
-            Assert.NotEmpty(keys);
-            Assert.All(keys, xml =>
-            {
-                Assert.Contains("EncryptedData", xml!, StringComparison.Ordinal);
-                Assert.DoesNotContain("<value>", xml!, StringComparison.Ordinal);
-            });
-        }
-
-        // A node restarted with the certificate accepts the form the first node issued (its anti-forgery token
-        // was made with the stored key); a node without it cannot read the key and refuses.
-        Assert.Equal(HttpStatusCode.Redirect, await PostLoginAsync(withCertificate, cookies, email, formToken));
-        Assert.Equal(HttpStatusCode.BadRequest, await PostLoginAsync(Cluster.EnvironmentFor(Database.Options), cookies, email, formToken));
-    }
-
-    private static async Task<HttpStatusCode> PostLoginAsync(Dictionary<string, string> environment, CookieContainer cookies, string email, string formToken)
+    /// <summary>A restarted node accepts the first node's form only if it reads the same key ring.</summary>
+    public static async Task<HttpStatusCode> PostLoginAsync(Dictionary<string, string> environment, CookieContainer cookies, string email, string formToken)
     {
         await using var node = ServerProcess.Start(Cluster.ContentRoot, environment);
         await Cluster.EnsureReadyAsync(node);
@@ -82,4 +40,106 @@ public sealed class KeyRingTests : OnDatabase<SqliteTestDatabase>
     // Cookies are per host, not per port: the restarted node on another port gets the first node's cookies.
     private static HttpClient Browser(ServerProcess node, CookieContainer cookies) =>
         new(new HttpClientHandler { CookieContainer = cookies, UseCookies = true, AllowAutoRedirect = false }) { BaseAddress = node.BaseAddress };
+}
+
+public sealed class SqliteKeyRingTests : OnDatabase<SqliteTestDatabase>
+{
+    private string Folder => KeyRingLocation.FolderBeside(Database.Options.ConnectionString)!;
+
+    [Fact]
+    public async Task The_key_ring_is_in_an_owner_only_folder_beside_the_database_and_never_in_it()
+    {
+        var environment = Cluster.EnvironmentFor(Database.Options);
+        var cookies = new CookieContainer();
+
+        var (email, formToken) = await KeyRing.FirstNodeAsync(environment, cookies);
+
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Folder));
+        }
+
+        Assert.NotEmpty(Directory.GetFiles(Folder, "key-*.xml"));
+        await using (var db = Database.NewContext())
+        {
+            Assert.Empty(await db.DataProtectionKeys.ToListAsync(TestContext.Current.CancellationToken));
+        }
+
+        Assert.Equal(HttpStatusCode.Redirect, await KeyRing.PostLoginAsync(environment, cookies, email, formToken));
+    }
+
+    [Fact]
+    public async Task An_upgrade_moves_the_keys_an_earlier_version_kept_in_the_database_into_the_folder()
+    {
+        var environment = Cluster.EnvironmentFor(Database.Options);
+        var cookies = new CookieContainer();
+        var (email, formToken) = await KeyRing.FirstNodeAsync(environment, cookies);
+
+        // As an earlier version left it: the keys in the database, no folder.
+        await using (var db = Database.NewContext())
+        {
+            foreach (var file in Directory.GetFiles(Folder, "*.xml"))
+            {
+                db.DataProtectionKeys.Add(new DataProtectionKey { FriendlyName = Path.GetFileNameWithoutExtension(file), Xml = await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken) });
+            }
+
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        Directory.Delete(Folder, recursive: true);
+
+        Assert.Equal(HttpStatusCode.Redirect, await KeyRing.PostLoginAsync(environment, cookies, email, formToken));
+        Assert.NotEmpty(Directory.GetFiles(Folder, "key-*.xml"));
+        await using (var db = Database.NewContext())
+        {
+            Assert.Empty(await db.DataProtectionKeys.ToListAsync(TestContext.Current.CancellationToken));
+        }
+    }
+}
+
+public sealed class PostgresKeyRingTests : OnDatabase<PostgresTestDatabase>
+{
+    [Fact]
+    public async Task On_a_shared_database_the_key_ring_is_stored_encrypted_and_only_a_node_with_the_certificate_starts()
+    {
+        Database.RequireAvailable();
+        var withCertificate = Cluster.EnvironmentFor(Database.Options); // it carries the test certificate
+        var cookies = new CookieContainer();
+
+        var (email, formToken) = await KeyRing.FirstNodeAsync(withCertificate, cookies);
+
+        // At rest: every key is an encrypted secret; no master key in the clear.
+        await using (var db = Database.NewContext())
+        {
+            var keys = await db.DataProtectionKeys.Select(k => k.Xml).ToListAsync(TestContext.Current.CancellationToken);
+            Assert.NotEmpty(keys);
+            Assert.All(keys, xml =>
+            {
+                Assert.Contains("EncryptedData", xml!, StringComparison.Ordinal);
+                Assert.DoesNotContain("<value>", xml!, StringComparison.Ordinal);
+            });
+        }
+
+        // A node restarted with the certificate accepts the form the first node issued.
+        Assert.Equal(HttpStatusCode.Redirect, await KeyRing.PostLoginAsync(withCertificate, cookies, email, formToken));
+
+        // Without a certificate a Production node does not start; with another one it cannot read the keys.
+        var without = new Dictionary<string, string>(withCertificate);
+        without.Remove("DataProtection__CertificatePath");
+        without.Remove("DataProtection__CertificatePassword");
+        await using (var refused = ServerProcess.Start(Cluster.ContentRoot, without))
+        {
+            Assert.NotEqual(0, await refused.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains("DataProtection:CertificatePath is required in Production on PostgreSQL", refused.StandardError, StringComparison.Ordinal);
+        }
+
+        var otherPath = Path.Combine(Directory.CreateTempSubdirectory("akua-keyring-other-").FullName, "other.pfx");
+        var other = new Dictionary<string, string>(withCertificate)
+        {
+            ["DataProtection__CertificatePath"] = otherPath,
+            ["DataProtection__CertificatePassword"] = KeyRingCertificate.Create(otherPath),
+        };
+        Assert.Equal(HttpStatusCode.BadRequest, await KeyRing.PostLoginAsync(other, cookies, email, formToken));
+        Directory.Delete(Path.GetDirectoryName(otherPath)!, recursive: true);
+    }
 }

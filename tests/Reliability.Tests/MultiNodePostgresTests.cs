@@ -25,6 +25,7 @@ public sealed class PostgresClusterFixture : IAsyncLifetime
                 ["Akua__PublicUrl"] = "https://akua.test",
                 // Signing keys rotate every 5 s here, so one test can watch a rotation reach the other nodes.
                 ["Jwt__RotationPeriod"] = "00:00:05",
+                ["Jwt__KeyPublicationLead"] = "00:00:01", // each next key published a second before it signs
             });
         }
     }
@@ -187,7 +188,7 @@ public sealed class MultiNodePostgresTests(PostgresClusterFixture cluster) : ICl
         var answers = new List<string>();
         for (var i = 0; i < 12; i++)
         {
-            var page = await browsers[i % browsers.Count].GetPageAsync($"/device?user_code=WXYZ-{1000 + i}");
+            var page = await browsers[i % browsers.Count].LookUpDeviceCodeAsync($"WXYZ-{1000 + i}");
             answers.Add(page.Contains("Too many wrong codes", StringComparison.Ordinal) ? "limited"
                 : page.Contains("That code is not valid", StringComparison.Ordinal) ? "wrong" : "other");
         }
@@ -274,8 +275,11 @@ public sealed class MultiNodePostgresTests(PostgresClusterFixture cluster) : ICl
         {
             var (_, first, workspace) = await Api.SignUpAsync(Nodes[0]);
             var (secondEmail, second, _) = await Api.SignUpAsync(Nodes[1]);
-            var added = await Api.SendAsync(Nodes[0], HttpMethod.Post, "/v1/members", first, workspace, new { email = secondEmail, role = "owner" });
-            Assert.Equal(201, (int)added.StatusCode);
+            var invited = await Api.SendAsync(Nodes[0], HttpMethod.Post, "/v1/invitations", first, workspace, new { email = secondEmail, role = "owner" });
+            Assert.Equal(201, (int)invited.StatusCode);
+            var invitation = await invited.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+            var accept = $"/v1/user/invitations/{invitation.GetProperty("id").GetString()}/accept";
+            Assert.Equal(200, (int)(await Api.SendAsync(Nodes[1], HttpMethod.Post, accept, second, body: new { code = invitation.GetProperty("code").GetString() })).StatusCode);
             var members = await MembersAsync(first, workspace);
             var firstId = members.Single(m => m.GetProperty("email").GetString() != secondEmail).GetProperty("user_id").GetString();
             var secondId = members.Single(m => m.GetProperty("email").GetString() == secondEmail).GetProperty("user_id").GetString();

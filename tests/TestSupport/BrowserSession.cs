@@ -39,6 +39,17 @@ public sealed partial class BrowserSession(HttpClient http)
         return await Http.PostAsync(postUrl, new FormUrlEncodedContent(fields), TestContext.Current.CancellationToken);
     }
 
+    /// <summary>
+    /// Submits a device code on the /device page, as a person does after following the CLI's link (which only
+    /// fills the code in); returns the page that shows what is asking, or why not.
+    /// </summary>
+    public async Task<string> LookUpDeviceCodeAsync(string userCode)
+    {
+        var response = await SubmitAsync($"/device?user_code={Uri.EscapeDataString(userCode)}", "/device?handler=Lookup", new() { ["user_code"] = userCode });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+    }
+
     /// <summary>Approves or denies a device code on the /device page, as a person would.</summary>
     public async Task<string> DecideAsync(string userCode, bool approve)
     {

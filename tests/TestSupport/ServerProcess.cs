@@ -108,6 +108,8 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["Akua__PublicUrl"] = $"http://127.0.0.1:{port}"; // required in Production; a test may name another
+        info.Environment["RateLimits__SignUpsPerHour"] = "1000000"; // the tests sign up from one loopback address
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[key] = value;

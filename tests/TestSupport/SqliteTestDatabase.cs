@@ -25,6 +25,12 @@ public sealed class SqliteTestDatabase : TestDatabase
             File.Delete(_path + suffix);
         }
 
+        // The key ring's folder beside the file (ADR 0018).
+        if (Akua.Infrastructure.Security.KeyRingLocation.FolderBeside(options.ConnectionString) is { } keys && Directory.Exists(keys))
+        {
+            Directory.Delete(keys, recursive: true);
+        }
+
         return Task.CompletedTask;
     }
 }

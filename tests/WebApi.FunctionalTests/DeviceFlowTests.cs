@@ -86,7 +86,7 @@ public sealed class DeviceFlowTests(FakeClockApiFactory factory) : IClassFixture
         var start = await DeviceFlow.StartAsync(device);
         var deviceCode = start.GetProperty("device_code").GetString()!;
 
-        var page = await browser.GetPageAsync("/device?user_code=" + start.GetProperty("user_code").GetString()!.ToLowerInvariant().Replace("-", "", StringComparison.Ordinal));
+        var page = await browser.LookUpDeviceCodeAsync(start.GetProperty("user_code").GetString()!.ToLowerInvariant().Replace("-", "", StringComparison.Ordinal));
         Assert.Contains("Akua CLI (cnap)", page, StringComparison.Ordinal);
         Assert.Contains("cnap/9.9 (test)", page, StringComparison.Ordinal);
         var approved = await browser.DecideAsync(start.GetProperty("user_code").GetString()!, approve: true);
@@ -132,7 +132,7 @@ public sealed class DeviceFlowTests(FakeClockApiFactory factory) : IClassFixture
 
         Wait(15 * 60);
 
-        var page = await browser.GetPageAsync("/device?user_code=" + start.GetProperty("user_code").GetString());
+        var page = await browser.LookUpDeviceCodeAsync(start.GetProperty("user_code").GetString()!);
         Assert.Contains("This code has expired", page, StringComparison.Ordinal);
         Assert.DoesNotContain("id=\"approve\"", page, StringComparison.Ordinal);
         Assert.Equal("expired_token", await DeviceFlow.ErrorOfAsync(await DeviceFlow.PollAsync(Device(), start.GetProperty("device_code").GetString()!)));

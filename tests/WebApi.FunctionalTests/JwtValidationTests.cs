@@ -30,6 +30,7 @@ public sealed class JwtApiFactory : AkuaApiFactory
         base.ConfigureWebHost(builder);
         builder.UseSetting("Akua:PublicUrl", "http://localhost");
         builder.UseSetting("Jwt:RotationPeriod", "00:10:00");
+        builder.UseSetting("Jwt:KeyPublicationLead", "00:02:00");
     }
 
     /// <summary>An access token signed by this node's current key, as the token endpoint would sign it.</summary>
@@ -138,6 +139,77 @@ public sealed class JwtValidationTests(JwtApiFactory factory) : IClassFixture<Jw
         factory.Clock.Advance(TimeSpan.FromMinutes(6));
         Assert.Equal(401, await WhoAmIAsync(before));
         Assert.Equal(200, await WhoAmIAsync(after));
+    }
+
+    [Fact]
+    public async Task A_new_node_publishes_its_signing_key_before_any_token_is_issued()
+    {
+        // The JWK set was empty until the first token was signed.
+        await using var fresh = new JwtApiFactory();
+        await fresh.InitializeAsync();
+
+        var (kids, maxAge) = await JwksAsync(fresh);
+
+        Assert.Single(kids);
+        Assert.Equal(TimeSpan.FromMinutes(2), maxAge);
+    }
+
+    [Fact]
+    public async Task A_resource_server_that_caches_the_jwks_as_told_never_meets_an_unknown_key()
+    {
+        var user = await factory.SignUpAsync();
+        var (kids, maxAge) = await JwksAsync(factory);
+        var fetchedAt = factory.Clock!.GetUtcNow();
+        var signers = new HashSet<string>();
+
+        // 35 minutes in 10-second steps: three rotations of the 10-minute period, each announced 2 minutes ahead.
+        for (var elapsed = TimeSpan.Zero; elapsed < TimeSpan.FromMinutes(35); elapsed += TimeSpan.FromSeconds(10))
+        {
+            if (factory.Clock.GetUtcNow() - fetchedAt >= maxAge)
+            {
+                (kids, maxAge) = await JwksAsync(factory);
+                fetchedAt = factory.Clock.GetUtcNow();
+            }
+
+            var kid = new JsonWebToken(await factory.IssueAsync(user.UserId)).Kid;
+            Assert.True(kids.Contains(kid), $"at +{elapsed}: a token signed by {kid}, not in the key set fetched {factory.Clock.GetUtcNow() - fetchedAt} ago ({string.Join(", ", kids)})");
+            signers.Add(kid);
+            factory.Clock.Advance(TimeSpan.FromSeconds(10));
+        }
+
+        Assert.InRange(signers.Count, 4, 5);
+    }
+
+    [Fact]
+    public async Task A_successor_made_late_waits_a_full_lead_and_its_predecessor_signs_until_then()
+    {
+        // No node ran in the hours before the key's retirement (here: nothing asked until a minute before it).
+        await using var node = new JwtApiFactory();
+        await node.InitializeAsync();
+        var user = await node.SignUpAsync();
+        var (first, _) = await JwksAsync(node);
+        var a = Assert.Single(first);
+
+        node.Clock!.Advance(TimeSpan.FromMinutes(9)); // a minute before the 10-minute rotation
+        var (cached, maxAge) = await JwksAsync(node);
+        Assert.Equal(2, cached.Count);
+        var b = cached.Single(k => k != a);
+
+        // Past the old retirement the old key still signs: the new one has not been published for a lead yet.
+        node.Clock.Advance(TimeSpan.FromMinutes(1.5));
+        Assert.Equal(a, new JsonWebToken(await node.IssueAsync(user.UserId)).Kid);
+
+        // Once it has been (and a cache honouring max-age has refreshed), the new one signs.
+        node.Clock.Advance(maxAge);
+        Assert.Equal(b, new JsonWebToken(await node.IssueAsync(user.UserId)).Kid);
+    }
+
+    private static async Task<(HashSet<string> Kids, TimeSpan MaxAge)> JwksAsync(JwtApiFactory node)
+    {
+        var response = await node.CreateClient().GetAsync("/.well-known/jwks.json", TestContext.Current.CancellationToken);
+        Assert.Equal(200, (int)response.StatusCode);
+        var kids = (await response.JsonAsync()).GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()!).ToHashSet();
+        return (kids, response.Headers.CacheControl?.MaxAge ?? TimeSpan.Zero);
     }
 
     private static string Tamper(string token)

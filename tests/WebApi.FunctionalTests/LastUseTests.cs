@@ -16,6 +16,7 @@ public sealed class LastUseTests
         var ann = await factory.SignUpAsync();
         var (_, token) = await factory.Api(ann.Token, ann.WorkspaceId).CreateApiTokenAsync();
         await Task.Delay(500, TestContext.Current.CancellationToken); // the sign-up session's first use is written
+        await factory.Api().ExpectAsync(200, HttpMethod.Get, "/.well-known/jwks.json"); // and the node's first signing key (ADR 0018)
         var before = factory.Commands.Writes;
 
         for (var i = 0; i < 30; i++)

@@ -198,7 +198,11 @@ public sealed class OAuthCodeFlowTests(SqliteApiFactory factory) : IClassFixture
         Assert.Equal("invalid_grant", (await ExchangeAsync(discovery, clientId, secret, code, OAuthFlow.NewPkce().Verifier)).Error);
         Assert.Equal("invalid_grant", (await ExchangeAsync(discovery, clientId, secret, code, null)).Error);
         Assert.Equal("invalid_grant", (await ExchangeAsync(discovery, clientId, secret, code, verifier, "http://127.0.0.1:9/other")).Error);
-        Assert.Equal("invalid_client", (await ExchangeAsync(discovery, clientId, "wrong secret", code, verifier)).Error);
+        // A client that authenticated with Basic and failed: 401 with WWW-Authenticate (RFC 6749 5.2), which the
+        // library reports as an HTTP error; the body still names invalid_client.
+        var wrongSecret = await ExchangeAsync(discovery, clientId, "wrong secret", code, verifier);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, wrongSecret.HttpStatusCode);
+        Assert.Contains("\"invalid_client\"", wrongSecret.Raw, StringComparison.Ordinal);
 
         var first = await ExchangeAsync(discovery, clientId, secret, code, verifier);
         Assert.False(first.IsError, first.Error);

@@ -93,7 +93,7 @@ public sealed class PageSecurityTests(SqliteApiFactory factory) : IClassFixture<
         var forged = await browser.Http.PostAsync("/device?handler=Approve", new FormUrlEncodedContent(new Dictionary<string, string> { ["user_code"] = code }), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
-        var page = await browser.GetPageAsync("/device?user_code=" + code);
+        var page = await browser.LookUpDeviceCodeAsync(code);
         Assert.Contains("id=\"approve\"", page, StringComparison.Ordinal); // still pending
     }
 
@@ -113,18 +113,37 @@ public sealed class PageSecurityTests(SqliteApiFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task Following_a_link_with_a_wrong_code_is_not_a_guess()
+    {
+        // A hostile page can send a signed-in browser to /device?user_code=WRONG (the Lax cookie rides along on a
+        // top-level navigation); when that counted as a wrong code, 10 such links locked the user out of approvals.
+        var browser = await BrowserSessions.SignInAsync(factory, await factory.SignUpAsync());
+
+        for (var i = 0; i < 12; i++)
+        {
+            var page = await browser.GetPageAsync($"/device?user_code=BBBB-{1000 + i}");
+            Assert.Contains("Check that this is the code your device shows", page, StringComparison.Ordinal);
+            Assert.DoesNotContain("That code is not valid", page, StringComparison.Ordinal);
+            Assert.DoesNotContain("id=\"approve\"", page, StringComparison.Ordinal);
+        }
+
+        var real = (await DeviceFlow.StartAsync(factory.CreateClient())).GetProperty("user_code").GetString()!;
+        Assert.Contains("id=\"approve\"", await browser.LookUpDeviceCodeAsync(real), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Wrong_user_codes_are_limited_per_user()
     {
         var browser = await BrowserSessions.SignInAsync(factory, await factory.SignUpAsync());
 
         for (var i = 0; i < 10; i++)
         {
-            Assert.Contains("That code is not valid", await browser.GetPageAsync("/device?user_code=BBBB-BBBB"), StringComparison.Ordinal);
+            Assert.Contains("That code is not valid", await browser.LookUpDeviceCodeAsync("BBBB-BBBB"), StringComparison.Ordinal);
         }
 
         // Past the limit even a real code is refused, so guessing gains nothing.
         var real = (await DeviceFlow.StartAsync(factory.CreateClient())).GetProperty("user_code").GetString();
-        Assert.Contains("Too many wrong codes", await browser.GetPageAsync("/device?user_code=" + real), StringComparison.Ordinal);
+        Assert.Contains("Too many wrong codes", await browser.LookUpDeviceCodeAsync(real!), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -155,6 +174,7 @@ public sealed class LowLimitApiFactory : AkuaApiFactory
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting("RateLimits:DeviceCodesPerMinute", "3");
+        builder.UseSetting("RateLimits:SignUpsPerHour", "3");
     }
 }
 
@@ -173,5 +193,34 @@ public sealed class DeviceCodeRateLimitTests(LowLimitApiFactory factory) : IClas
         Assert.Equal(429, (int)limited.StatusCode);
         Assert.Equal("slow_down", (await limited.JsonAsync()).GetProperty("error").GetString());
         Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+    }
+}
+
+public sealed class SignUpRateLimitTests(LowLimitApiFactory factory) : IClassFixture<LowLimitApiFactory>
+{
+    [Fact]
+    public async Task Sign_ups_are_limited_per_address_in_the_api_and_on_the_page()
+    {
+        // Each sign-up costs a full password hash: unlimited, six clients made whoami 160 times slower.
+        for (var i = 0; i < 3; i++)
+        {
+            await factory.SignUpAsync();
+        }
+
+        var limited = await factory.CreateClient().PostJsonAsync("/api/auth/sign-up/email", Accounts.SignUpBody());
+        await limited.AssertErrorAsync(429, "rate_limited");
+        Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+
+        // Loading the form is not a sign-up; submitting it is, and a person gets the error page.
+        var browser = new Akua.TestSupport.BrowserSession(factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
+        var form = await browser.GetPageAsync("/signup");
+        browser.Http.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+        var page = await browser.Http.PostAsync("/signup", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Name"] = "Ann", ["Email"] = Accounts.NewEmail(), ["Password"] = "correct horse battery",
+            ["__RequestVerificationToken"] = Akua.TestSupport.BrowserSession.AntiforgeryTokenOf(form),
+        }), TestContext.Current.CancellationToken);
+        Assert.Equal(429, (int)page.StatusCode);
+        Assert.Contains("Too many attempts", await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 }

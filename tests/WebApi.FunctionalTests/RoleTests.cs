@@ -20,8 +20,9 @@ public abstract class RoleTests(AkuaApiFactory factory)
         var member = await factory.SignUpAsync("Member");
         var outsider = await factory.SignUpAsync("Outsider");
         var asOwner = factory.Api(owner.Token, owner.WorkspaceId);
-        await asOwner.ExpectAsync(201, HttpMethod.Post, "/v1/members", new { email = admin.Email, role = "admin" });
-        await asOwner.ExpectAsync(201, HttpMethod.Post, "/v1/members", new { user_id = member.UserId, role = "member" });
+        await factory.InviteAndAcceptAsync(asOwner, admin, "admin");
+        var byId = await asOwner.ExpectAsync(201, HttpMethod.Post, "/v1/members", new { user_id = member.UserId, role = "member" }); // the first version's route invites too
+        await factory.Api(member.Token).ExpectAsync(200, HttpMethod.Post, $"/v1/user/invitations/{byId.GetProperty("id").GetString()}/accept");
         var (_, adminToken) = await asOwner.CreateApiTokenAsync("admin");
         var (_, memberToken) = await asOwner.CreateApiTokenAsync("member");
         return new Team(owner.WorkspaceId, owner, admin, member, adminToken, memberToken, outsider);
@@ -98,7 +99,7 @@ public abstract class RoleTests(AkuaApiFactory factory)
         foreach (var token in new[] { team.Owner.Token, team.Admin.Token, team.AdminToken })
         {
             var api = As(team, token);
-            await api.ExpectAsync(201, HttpMethod.Post, "/v1/members", new { email = newcomer.Email, role = "member" });
+            await factory.InviteAndAcceptAsync(api, newcomer);
             var changed = await api.ExpectAsync(200, HttpMethod.Patch, $"/v1/members/{newcomer.UserId}", new { role = "admin" });
             Assert.Equal("admin", changed.GetProperty("role").GetString());
             await api.ExpectAsync(200, HttpMethod.Patch, $"/v1/members/{newcomer.UserId}", new { role = "member" });
@@ -160,6 +161,73 @@ public abstract class RoleTests(AkuaApiFactory factory)
         // Someone outside the workspace does not learn that it exists.
         await (await factory.Api(team.Outsider.Token).PatchAsync($"/v1/workspaces/{team.Workspace}", new { name = "No" })).AssertErrorAsync(404, "not_found");
         await (await factory.Api(team.Outsider.Token).GetAsync($"/v1/workspaces/{team.Workspace}")).AssertErrorAsync(404, "not_found");
+    }
+
+    [Fact]
+    public async Task An_integration_acts_with_its_users_role_but_never_manages_credentials_members_roles_or_sessions()
+    {
+        var team = await ArrangeAsync();
+        var owner = As(team, team.Owner.Token);
+        var (tokenId, token) = await owner.CreateApiTokenAsync("member");
+        var jwt = await OAuthFlow.AccessTokenAsync(factory, team.Owner);
+        var clientId = (await owner.ExpectAsync(200, HttpMethod.Get, "/v1/oauth_clients")).GetProperty("data")[0].GetProperty("id").GetString();
+        var sessionId = (await owner.ExpectAsync(200, HttpMethod.Get, "/v1/auth/whoami")).GetProperty("id").GetString();
+        var api = factory.Api(jwt, team.Workspace);
+
+        // Everything else, with the owner's rights.
+        await api.ExpectAsync(200, HttpMethod.Get, "/v1/auth/whoami");
+        await api.ExpectAsync(200, HttpMethod.Get, "/v1/workspaces");
+        await api.ExpectAsync(201, HttpMethod.Post, "/v1/workspaces", new { name = "Made by an integration" });
+        await api.ExpectAsync(200, HttpMethod.Get, $"/v1/workspaces/{team.Workspace}");
+        await api.ExpectAsync(200, HttpMethod.Patch, $"/v1/workspaces/{team.Workspace}", new { name = "Renamed by an integration" });
+        await api.ExpectAsync(200, HttpMethod.Get, "/v1/api_tokens");
+        await api.ExpectAsync(200, HttpMethod.Get, $"/v1/api_tokens/{tokenId}");
+        await api.ExpectAsync(200, HttpMethod.Get, "/v1/members");
+        await api.ExpectAsync(200, HttpMethod.Get, "/v1/oauth_clients");
+        var install = (await api.ExpectAsync(201, HttpMethod.Post, "/v1/installs", new { name = "web", product = "redis" })).GetProperty("id").GetString();
+        await api.ExpectAsync(200, HttpMethod.Get, "/v1/installs");
+        await api.ExpectAsync(200, HttpMethod.Get, $"/v1/installs/{install}");
+        await api.ExpectAsync(204, HttpMethod.Delete, $"/v1/installs/{install}");
+
+        // Never anything that could outlive the grant or widen anyone's access, even as an owner.
+        var newcomer = await factory.SignUpAsync("Newcomer");
+        var pending = (await owner.ExpectAsync(201, HttpMethod.Post, "/v1/invitations", new { email = newcomer.Email, role = "member" })).GetProperty("id").GetString();
+        (HttpMethod, string, object?)[] refused =
+        [
+            (HttpMethod.Post, "/v1/invitations", new { email = Accounts.NewEmail(), role = "member" }),
+            (HttpMethod.Get, "/v1/invitations", null), // it names people by email
+            (HttpMethod.Delete, $"/v1/invitations/{pending}", null),
+            (HttpMethod.Get, "/v1/user/invitations", null),
+            (HttpMethod.Post, $"/v1/user/invitations/{pending}/accept", null),
+            (HttpMethod.Post, $"/v1/user/invitations/{pending}/decline", null),
+            (HttpMethod.Post, "/v1/api_tokens", new { name = "minted by an integration" }),
+            (HttpMethod.Delete, $"/v1/api_tokens/{tokenId}", null),
+            (HttpMethod.Post, "/v1/oauth_clients", new { name = "Another", redirect_uris = new[] { OAuthFlow.RedirectUri } }),
+            (HttpMethod.Delete, $"/v1/oauth_clients/{clientId}", null),
+            (HttpMethod.Post, "/v1/members", new { email = newcomer.Email, role = "admin" }),
+            (HttpMethod.Patch, $"/v1/members/{team.Member.UserId}", new { role = "owner" }),
+            (HttpMethod.Delete, $"/v1/members/{team.Member.UserId}", null),
+            (HttpMethod.Get, "/v1/sessions", null),
+            (HttpMethod.Delete, $"/v1/sessions/{sessionId}", null),
+            (HttpMethod.Delete, "/v1/sessions", null),
+            (HttpMethod.Post, "/api/auth/sign-out", null),
+        ];
+        foreach (var (method, url, body) in refused)
+        {
+            var error = await (await api.SendAsync(method, url, body)).AssertErrorAsync(403, "forbidden");
+            Assert.Contains("integration", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+
+        // Nothing changed: the token works, the member is still a member, the owner's session lives.
+        await factory.Api(token).ExpectAsync(200, HttpMethod.Get, "/v1/installs");
+        var members = await owner.ExpectAsync(200, HttpMethod.Get, "/v1/members");
+        Assert.Contains(members.GetProperty("data").EnumerateArray(), m => m.GetProperty("user_id").GetString() == team.Member.UserId && m.GetProperty("role").GetString() == "member");
+        await owner.ExpectAsync(200, HttpMethod.Get, "/v1/sessions");
+
+        // A member's integration has a member's rights.
+        var memberApi = factory.Api(await OAuthFlow.AccessTokenAsync(factory, team.Member), team.Workspace);
+        await memberApi.ExpectAsync(200, HttpMethod.Get, "/v1/installs");
+        await (await memberApi.PostAsync("/v1/installs", new { name = "x", product = "y" })).AssertErrorAsync(403, "forbidden");
     }
 
     [Fact]

@@ -40,6 +40,22 @@ public sealed class StartupTests : IDisposable
         AssertOneLine(server, "Unknown Database:Provider 'Oracle'");
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("auth.example.com")]
+    [InlineData("ftp://auth.example.com")]
+    [InlineData("https://auth.example.com/?tenant=1")]
+    public async Task Outside_development_the_public_url_is_required_and_must_be_an_http_url(string value)
+    {
+        // Without it the issuer followed the request's Host header, which any client chooses.
+        await using var server = ServerProcess.Start(_contentRoot, new Dictionary<string, string> { ["Akua__PublicUrl"] = value });
+
+        var exitCode = await server.WaitForExitAsync(Patience);
+
+        Assert.NotEqual(0, exitCode);
+        AssertOneLine(server, "Akua:PublicUrl");
+    }
+
     [Fact]
     public async Task A_key_ring_certificate_that_does_not_load_gives_one_clear_line_and_a_non_zero_exit()
     {
@@ -62,6 +78,8 @@ public sealed class StartupTests : IDisposable
         {
             ["Database__Provider"] = "PostgreSQL",
             ["ConnectionStrings__Akua"] = $"Host=127.0.0.1;Port={closedPort};Username=nobody;Timeout=3",
+            ["DataProtection__CertificatePath"] = KeyRingCertificate.Path,
+            ["DataProtection__CertificatePassword"] = KeyRingCertificate.Password,
         });
 
         var exitCode = await server.WaitForExitAsync(Patience);
@@ -71,14 +89,14 @@ public sealed class StartupTests : IDisposable
     }
 
     [Fact]
-    public async Task A_server_database_behind_the_code_is_refused_until_migrated()
+    public async Task A_server_database_is_refused_until_migrated_and_without_a_key_ring_certificate()
     {
         var database = new PostgresTestDatabase { Migrate = false };
         await database.InitializeAsync();
         try
         {
             database.RequireAvailable();
-            var environment = new Dictionary<string, string>
+            var environment = new Dictionary<string, string>(KeyRingCertificate.Environment())
             {
                 ["Database__Provider"] = "PostgreSQL",
                 ["ConnectionStrings__Akua"] = database.Options.ConnectionString,
@@ -93,6 +111,16 @@ public sealed class StartupTests : IDisposable
             await using (var migrate = ServerProcess.Start(_contentRoot, environment, "migrate"))
             {
                 Assert.Equal(0, await migrate.WaitForExitAsync(Patience));
+            }
+
+            // Migrated, it still refuses to keep its key ring unencrypted in the shared database (ADR 0018).
+            var unencrypted = new Dictionary<string, string>(environment);
+            unencrypted.Remove("DataProtection__CertificatePath");
+            unencrypted.Remove("DataProtection__CertificatePassword");
+            await using (var refusedWithoutCertificate = ServerProcess.Start(_contentRoot, unencrypted))
+            {
+                Assert.NotEqual(0, await refusedWithoutCertificate.WaitForExitAsync(Patience));
+                AssertOneLine(refusedWithoutCertificate, "DataProtection:CertificatePath is required in Production on PostgreSQL");
             }
 
             await using var server = ServerProcess.Start(_contentRoot, environment);

@@ -16,7 +16,7 @@ internal static class DeviceCodeLookup
     public static async Task<DeviceCode> FindByUserCodeAsync(
         this IApplicationDbContext db, IAttemptLimiter limiter, string typed, UserId user, ClientContext client, bool tracked, CancellationToken cancellationToken)
     {
-        (AttemptKind, string)[] keys = [(AttemptKind.UserCodePerAddress, client.IpAddress ?? "unknown"), (AttemptKind.UserCodePerUser, user.ToString())];
+        (AttemptKind, string)[] keys = [(AttemptKind.UserCodePerAddress, client.AddressKey), (AttemptKind.UserCodePerUser, user.ToString())];
         await limiter.AttemptAsync(Limited, cancellationToken, keys);
 
         var normalized = DeviceCode.NormalizeUserCode(typed);

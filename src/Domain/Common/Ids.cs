@@ -64,3 +64,11 @@ public readonly record struct OAuthClientId(Guid Value) : IEntityId<OAuthClientI
     public int CompareTo(OAuthClientId other) => Value.CompareTo(other.Value);
     public override string ToString() => EntityId.Format(this);
 }
+
+public readonly record struct InvitationId(Guid Value) : IEntityId<InvitationId>
+{
+    public static string Prefix => "inv_";
+    public static InvitationId From(Guid value) => new(value);
+    public int CompareTo(InvitationId other) => Value.CompareTo(other.Value);
+    public override string ToString() => EntityId.Format(this);
+}

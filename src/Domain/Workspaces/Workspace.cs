@@ -47,6 +47,23 @@ public sealed partial class Workspace
         return slug.Length == 0 ? "workspace" : slug;
     }
 
+    /// <summary>
+    /// The name of a new user's personal workspace, "&lt;name&gt;'s workspace", within <see cref="MaxNameLength"/>:
+    /// a long user name is shortened (on a character boundary) rather than overflowing the column.
+    /// </summary>
+    public static string PersonalName(string userName)
+    {
+        const string suffix = "'s workspace";
+        var name = userName.Trim();
+        var room = MaxNameLength - suffix.Length;
+        if (name.Length > room)
+        {
+            name = name[..(char.IsHighSurrogate(name[room - 1]) ? room - 1 : room)].TrimEnd();
+        }
+
+        return name + suffix;
+    }
+
     public static Workspace Create(string name, string slug, UserId owner, TimeProvider clock)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);

@@ -18,6 +18,7 @@ public sealed class DatabaseAttemptLimiter(IServiceScopeFactory scopes, TimeProv
     {
         [AttemptKind.SignInPerEmail] = (10, TimeSpan.FromMinutes(15)),
         [AttemptKind.SignInPerAddress] = (30, TimeSpan.FromMinutes(15)),
+        [AttemptKind.SignInPerDevice] = (10, TimeSpan.FromMinutes(15)),
         [AttemptKind.UserCodePerUser] = (10, TimeSpan.FromMinutes(15)),
         [AttemptKind.UserCodePerAddress] = (20, TimeSpan.FromMinutes(15)),
     };

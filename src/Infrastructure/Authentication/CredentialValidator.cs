@@ -1,3 +1,4 @@
+using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Security;
 using Akua.Domain.Sessions;
 using Akua.Infrastructure.OAuth;
@@ -5,6 +6,7 @@ using Akua.Infrastructure.Persistence;
 using Akua.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Akua.Infrastructure.Authentication;
 
@@ -13,7 +15,14 @@ namespace Akua.Infrastructure.Authentication;
 /// when it can, else by its SHA-256 in the database (or the JWT's signature). Each accepted use is handed
 /// to the last-use recorder; nothing here writes to the database.
 /// </summary>
-internal sealed class CredentialValidator(IServiceScopeFactory scopes, ILastUseRecorder uses, CredentialCache cache, RevocationFeedState feed, TimeProvider clock) : ICredentialValidator
+internal sealed class CredentialValidator(
+    IServiceScopeFactory scopes,
+    ILastUseRecorder uses,
+    CredentialCache cache,
+    RevocationFeedState feed,
+    IIssuer issuer,
+    IOptions<JwtOptions> jwt,
+    TimeProvider clock) : ICredentialValidator
 {
     public async ValueTask<Credential?> ValidateAsync(ReadOnlyMemory<char> token, CredentialKind kind, CancellationToken cancellationToken)
     {
@@ -93,6 +102,11 @@ internal sealed class CredentialValidator(IServiceScopeFactory scopes, ILastUseR
     private Credential? StillValid(CredentialCache.Entry entry, DateTimeOffset now)
     {
         var credential = entry.Credential;
+        if (credential.Kind == CredentialKind.Jwt && !IssuedForHere(credential))
+        {
+            return null;
+        }
+
         if (credential.Kind != CredentialKind.Session)
         {
             return entry.StoredExpiry is { } expiry && now >= expiry ? null : credential;
@@ -108,6 +122,15 @@ internal sealed class CredentialValidator(IServiceScopeFactory scopes, ILastUseR
         // Valid: this use slides it to now + lifetime (whoami shows that); the credential is not copied for it.
         return now >= expiresAt ? null : credential;
     }
+
+    /// <summary>
+    /// A JWT is valid only for this server's issuer and audience. The signature check saw them when the token
+    /// was first accepted; a cached token is held to them again (the issuer is fixed configuration outside
+    /// Development, but on a laptop it follows the Host, and a token accepted for one host is not for another).
+    /// </summary>
+    private bool IssuedForHere(Credential credential) =>
+        string.Equals(credential.Issuer, issuer.Issuer, StringComparison.Ordinal)
+        && string.Equals(credential.Audience, jwt.Value.Audience, StringComparison.Ordinal);
 
     private static async Task<Credential?> SessionAsync(AkuaDbContext db, byte[] hash, CancellationToken cancellationToken)
     {

@@ -86,6 +86,8 @@ public sealed class AccessTokens(SigningKeyStore keys, IIssuer issuer, TimeProvi
         }
 
         jwt.TryGetPayloadValue<string>("client_id", out var clientId);
-        return new Credential(CredentialKind.Jwt, id, Secrets.HashOf(token), user, null, null, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), clientId);
+        // The issuer and audience it was accepted for travel with it: the credential cache re-checks them.
+        return new Credential(CredentialKind.Jwt, id, Secrets.HashOf(token), user, null, null, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), clientId,
+            Issuer: parameters.ValidIssuer, Audience: parameters.ValidAudience);
     }
 }

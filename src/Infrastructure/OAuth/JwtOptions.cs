@@ -11,6 +11,12 @@ public sealed class JwtOptions
     /// <summary>How long one key signs before the next takes over.</summary>
     public TimeSpan RotationPeriod { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// How long before it signs a new key is published, and the JWK set's <c>Cache-Control: max-age</c>: a
+    /// resource server that honours the header always holds a key before the first token it signs.
+    /// </summary>
+    public TimeSpan KeyPublicationLead { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>Tolerance for clocks that disagree a little (<c>exp</c>, <c>nbf</c>).</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -23,25 +23,113 @@ public sealed class SigningKeyStore(IServiceScopeFactory scopes, IDataProtection
     private static readonly TimeSpan ReloadAtMostEvery = TimeSpan.FromSeconds(1);
     private readonly IDataProtector _protector = protection.CreateProtector("Akua.OAuth.SigningKeys.v1");
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SemaphoreSlim _ensureGate = new(1, 1);
     private volatile Snapshot _snapshot = new([], DateTimeOffset.MinValue);
 
-    /// <summary>The key to sign with now; makes one (a rotation) when none signs at this moment.</summary>
+    /// <summary>How long a JWK set may be cached: the lead with which a new key is published before it signs.</summary>
+    public TimeSpan JwksMaxAge => options.Value.KeyPublicationLead;
+
+    /// <summary>The key to sign with now (see <see cref="EnsureKeysAsync"/>).</summary>
     public async Task<SigningCredentials> CurrentAsync(CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        var current = await SigningKeyAsync(now, cancellationToken);
-        if (current is null)
+        var current = await EnsureKeysAsync(cancellationToken);
+        string privateKey;
+        try
         {
-            await CreateAsync(now, cancellationToken);
-            await ReloadAsync(cancellationToken);
-            current = await SigningKeyAsync(now, cancellationToken) ?? throw new InvalidOperationException("No signing key after creating one.");
+            privateKey = _protector.Unprotect(current.ProtectedPrivateKey);
+        }
+        catch (CryptographicException)
+        {
+            // The key ring that protected it is gone (a lost folder, another certificate): tokens it signed still
+            // verify with its public part, but it can sign no more. A new key takes over at once.
+            await ReplaceUnreadableAsync(current.KeyId, cancellationToken);
+            current = await EnsureKeysAsync(cancellationToken);
+            privateKey = _protector.Unprotect(current.ProtectedPrivateKey);
         }
 
         using var ecdsa = ECDsa.Create();
-        ecdsa.ImportPkcs8PrivateKey(Convert.FromBase64String(_protector.Unprotect(current.ProtectedPrivateKey)), out _);
+        ecdsa.ImportPkcs8PrivateKey(Convert.FromBase64String(privateKey), out _);
         var key = new ECDsaSecurityKey(ECDsa.Create(ecdsa.ExportParameters(includePrivateParameters: true))) { KeyId = current.KeyId };
         return new SigningCredentials(key, Algorithm);
     }
+
+    private async Task ReplaceUnreadableAsync(string keyId, CancellationToken cancellationToken)
+    {
+        await _ensureGate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AkuaDbContext>();
+            if (await db.SigningKeys.SingleOrDefaultAsync(k => k.KeyId == keyId, cancellationToken) is { } unreadable)
+            {
+                unreadable.Retire(clock.GetUtcNow(), options.Value.AccessTokenLifetime + options.Value.ClockSkew);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            await ReloadAsync(cancellationToken);
+        }
+        finally
+        {
+            _ensureGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Makes sure a key signs now and that its successor is published a full <see cref="JwtOptions.KeyPublicationLead"/>
+    /// before it takes over, so a resource server that cached the key set (for at most that long, as the JWKS
+    /// answer says) never meets a token with an unknown <c>kid</c>. Runs at start, periodically, and before
+    /// signing. Only when no key signs at all (the first start, or a server that was down past its key's
+    /// retirement) does a new key sign at once. Returns the key that signs now.
+    /// </summary>
+    public async Task<SigningKey> EnsureKeysAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (Decide((await FreshAsync(cancellationToken)).Keys, now) is (var current, null))
+        {
+            return current!; // the common case: no lock, no query
+        }
+
+        // One decision at a time on this node (two nodes may each add a key at the same moment: harmless).
+        await _ensureGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (Decide((await ReloadAsync(cancellationToken)).Keys, now) is (var signing, { } activatesAt))
+            {
+                await CreateAsync(now, activatesAt, signing?.KeyId, cancellationToken);
+            }
+
+            return Signer((await ReloadAsync(cancellationToken)).Keys, now) ?? throw new InvalidOperationException("No signing key after creating one.");
+        }
+        finally
+        {
+            _ensureGate.Release();
+        }
+    }
+
+    /// <summary>The key that signs now, and when a new key must start signing if one is to be made now.</summary>
+    private (SigningKey? Current, DateTimeOffset? NewKeyActivatesAt) Decide(IReadOnlyList<SigningKey> keys, DateTimeOffset now)
+    {
+        var lead = options.Value.KeyPublicationLead;
+        var current = Signer(keys, now);
+        if (current is null)
+        {
+            return (null, now);
+        }
+
+        // Twice the lead ahead, so a node that checks only now and then still publishes early enough. A node
+        // serves the key set from a snapshot up to CacheFor old, so a cache may have read it that much later
+        // (a lead shorter than that, as in tests, is its own margin).
+        var margin = lead < CacheFor ? lead : CacheFor;
+        return current.RetiresAt - now <= 2 * lead && !keys.Any(k => k.ActivatesAt > now)
+            ? (current, Max(current.RetiresAt, now + lead + margin))
+            : (current, null);
+    }
+
+    // The newest active key: every node picks the same one from the same rows.
+    private static SigningKey? Signer(IReadOnlyList<SigningKey> keys, DateTimeOffset now) =>
+        keys.Where(k => k.SignsAt(now)).OrderByDescending(k => k.ActivatesAt).ThenBy(k => k.KeyId, StringComparer.Ordinal).FirstOrDefault();
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     /// <summary>Every published public key; reloads once when <paramref name="keyId"/> is not among them.</summary>
     public async Task<IReadOnlyList<SecurityKey>> ValidationKeysAsync(string? keyId, CancellationToken cancellationToken)
@@ -56,17 +144,15 @@ public sealed class SigningKeyStore(IServiceScopeFactory scopes, IDataProtection
         return snapshot.Keys.Where(k => k.IsPublishedAt(now)).Select(ToSecurityKey).ToList();
     }
 
-    /// <summary>The JWK set (RFC 7517) of every published key.</summary>
+    /// <summary>The JWK set (RFC 7517) of every published key, the next one included.</summary>
     public async Task<string> JwksAsync(CancellationToken cancellationToken)
     {
+        await EnsureKeysAsync(cancellationToken);
         var snapshot = await FreshAsync(cancellationToken);
         var now = clock.GetUtcNow();
         var keys = snapshot.Keys.Where(k => k.IsPublishedAt(now)).Select(k => JsonDocument.Parse(k.PublicJwk).RootElement).ToList();
         return JsonSerializer.Serialize(new { keys });
     }
-
-    private async Task<SigningKey?> SigningKeyAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
-        (await FreshAsync(cancellationToken)).Keys.Where(k => k.SignsAt(now)).MaxBy(k => k.CreatedAt);
 
     private async Task<Snapshot> FreshAsync(CancellationToken cancellationToken)
     {
@@ -91,7 +177,8 @@ public sealed class SigningKeyStore(IServiceScopeFactory scopes, IDataProtection
         }
     }
 
-    private async Task CreateAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    /// <param name="predecessor">The key signing now, if any: it keeps signing until the new one takes over.</param>
+    private async Task CreateAsync(DateTimeOffset now, DateTimeOffset activatesAt, string? predecessor, CancellationToken cancellationToken)
     {
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var keyId = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(12));
@@ -111,7 +198,12 @@ public sealed class SigningKeyStore(IServiceScopeFactory scopes, IDataProtection
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AkuaDbContext>();
-        db.SigningKeys.Add(SigningKey.Create(keyId, "ES256", jwk, privateKey, now, options.Value.RotationPeriod, longestToken));
+        db.SigningKeys.Add(SigningKey.Create(keyId, "ES256", jwk, privateKey, now, activatesAt, options.Value.RotationPeriod, longestToken));
+        if (predecessor is not null && await db.SigningKeys.SingleOrDefaultAsync(k => k.KeyId == predecessor, cancellationToken) is { } current)
+        {
+            current.SignUntil(activatesAt); // no gap in which no published key could sign
+        }
+
         db.SigningKeys.RemoveRange(await db.SigningKeys.Where(k => k.ExpiresAt <= now).ToListAsync(cancellationToken));
         await db.SaveChangesAsync(cancellationToken);
     }

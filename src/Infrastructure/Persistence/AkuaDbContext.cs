@@ -25,6 +25,8 @@ public sealed class AkuaDbContext(DbContextOptions<AkuaDbContext> options) : DbC
 
     public DbSet<Membership> Memberships => Set<Membership>();
 
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     public DbSet<Session> Sessions => Set<Session>();
@@ -70,6 +72,7 @@ public sealed class AkuaDbContext(DbContextOptions<AkuaDbContext> options) : DbC
         configurationBuilder.Properties<UserId>().HaveConversion<EntityIdConverter<UserId>>();
         configurationBuilder.Properties<WorkspaceId>().HaveConversion<EntityIdConverter<WorkspaceId>>();
         configurationBuilder.Properties<MembershipId>().HaveConversion<EntityIdConverter<MembershipId>>();
+        configurationBuilder.Properties<InvitationId>().HaveConversion<EntityIdConverter<InvitationId>>();
         configurationBuilder.Properties<ApiTokenId>().HaveConversion<EntityIdConverter<ApiTokenId>>();
         configurationBuilder.Properties<SessionId>().HaveConversion<EntityIdConverter<SessionId>>();
         configurationBuilder.Properties<DeviceCodeId>().HaveConversion<EntityIdConverter<DeviceCodeId>>();

@@ -15,7 +15,7 @@ public static class DatabaseErrors
     // Which unique index was hit decides what the caller is told; the index names come from the model.
     private static readonly (string Marker, string Message)[] UniqueMessages =
     [
-        ("NormalizedEmail", "An account with this email already exists."),
+        ("NormalizedEmail", "This email cannot be used to sign up. If you already have an account, sign in."),
         ("Slug", "A workspace with this slug already exists."),
         ("Memberships", "The user is already a member of this workspace."),
         ("UserCode", "That user code is in use; try again."),

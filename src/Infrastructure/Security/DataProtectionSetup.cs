@@ -1,32 +1,50 @@
 using System.Security.Cryptography.X509Certificates;
+using System.Xml.Linq;
 using Akua.Infrastructure.Persistence;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Akua.Infrastructure.Security;
 
 /// <summary>
-/// The Data Protection key ring lives in the shared database (every node reads it). It protects the JWT
-/// signing keys' private parts, so a database dump alone must not reveal it: with
-/// <c>DataProtection:CertificatePath</c> (a PFX, mounted as a secret, outside the database; the password in
-/// <c>DataProtection:CertificatePassword</c>) each key is encrypted to the certificate before it is stored,
-/// and decrypted with it when read. Without one, keys are stored as they are (ASP.NET Core warns at start),
-/// which is the zero-set-up default for a single SQLite node.
+/// Where the Data Protection key ring lives. It protects the JWT signing keys' private parts, which are in the
+/// database, so a database dump alone must never be enough to read it (ADR 0018):
+/// <list type="bullet">
+/// <item>On SQLite (one node), in a folder of its own beside the database file (<c>akua-keys/</c>, mode 0700).</item>
+/// <item>On PostgreSQL or SQL Server (several nodes), in the shared database, each key encrypted to the
+/// certificate in <c>DataProtection:CertificatePath</c> (a PFX mounted as a secret, its password in
+/// <c>DataProtection:CertificatePassword</c>). In Production the server refuses to start without one.</item>
+/// </list>
+/// A configured certificate encrypts the keys on SQLite too.
 /// </summary>
 public static class DataProtectionSetup
 {
     public const string CertificatePathKey = "DataProtection:CertificatePath";
     public const string CertificatePasswordKey = "DataProtection:CertificatePassword";
 
-    public static IServiceCollection AddAkuaDataProtection(this IServiceCollection services, IConfiguration configuration)
+    /// <param name="requireEncryption">False only for a run that migrates and exits (it reads no key).</param>
+    public static IServiceCollection AddAkuaDataProtection(this IServiceCollection services, IConfiguration configuration, bool requireEncryption = true)
     {
-        var protection = services.AddDataProtection().SetApplicationName("akua").PersistKeysToDbContext<AkuaDbContext>();
-        if (LoadCertificate(configuration) is { } certificate)
+        var protection = services.AddDataProtection().SetApplicationName("akua");
+        var certificate = LoadCertificate(configuration);
+        if (certificate is not null)
         {
             protection.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
         }
 
+        // Decided when first needed (the database options are read late, so a host can still change them).
+        services.AddSingleton(sp => KeyRingLocation.For(sp.GetRequiredService<DatabaseOptions>(), sp.GetRequiredService<IHostEnvironment>(), certificate is not null || !requireEncryption));
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(options =>
+            options.XmlRepository = sp.GetRequiredService<KeyRingLocation>().Repository(sp)));
         return services;
     }
 
@@ -52,6 +70,137 @@ public static class DataProtectionSetup
         catch (IOException e)
         {
             throw new StartupException($"{CertificatePathKey}: {e.Message}");
+        }
+    }
+}
+
+/// <summary>The key ring's place for this deployment: a folder beside a SQLite file, or the shared database.</summary>
+public sealed class KeyRingLocation
+{
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    private KeyRingLocation(string? folder) => Folder = folder;
+
+    /// <summary>The folder on SQLite; null when the key ring is in the shared database.</summary>
+    public string? Folder { get; }
+
+    public static KeyRingLocation For(DatabaseOptions database, IHostEnvironment environment, bool encrypted)
+    {
+        if (database.Provider == DatabaseProvider.Sqlite && FolderBeside(database.ConnectionString) is { } folder)
+        {
+            if (!Directory.Exists(folder))
+            {
+                if (OperatingSystem.IsWindows())
+                {
+                    Directory.CreateDirectory(folder);
+                }
+                else
+                {
+                    Directory.CreateDirectory(folder, OwnerOnly);
+                }
+            }
+            else if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(folder) & ~OwnerOnly) != 0)
+            {
+                File.SetUnixFileMode(folder, OwnerOnly); // tightened if someone loosened it
+            }
+
+            return new KeyRingLocation(folder);
+        }
+
+        if (environment.IsProduction() && !encrypted)
+        {
+            throw new StartupException($"{DataProtectionSetup.CertificatePathKey} is required in Production on {database.Provider}: " +
+                "without it the key ring that protects the JWT signing keys would sit unencrypted in the same database as them.");
+        }
+
+        return new KeyRingLocation(null);
+    }
+
+    /// <summary><c>/data/akua.db</c> keeps its key ring in <c>/data/akua-keys/</c>; an in-memory database has no folder.</summary>
+    public static string? FolderBeside(string sqliteConnectionString)
+    {
+        var file = new SqliteConnectionStringBuilder(sqliteConnectionString).DataSource;
+        if (string.IsNullOrWhiteSpace(file) || file == ":memory:" || file.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var full = Path.GetFullPath(file);
+        return Path.Combine(Path.GetDirectoryName(full)!, Path.GetFileNameWithoutExtension(full) + "-keys");
+    }
+
+    public IXmlRepository Repository(IServiceProvider services)
+    {
+        var logs = services.GetRequiredService<ILoggerFactory>();
+        return Folder is null
+            ? new EntityFrameworkCoreXmlRepository<AkuaDbContext>(services, logs)
+            : new FolderKeyRing(new FileSystemXmlRepository(new DirectoryInfo(Folder), logs), services);
+    }
+
+    /// <summary>
+    /// The folder repository, which first moves in the keys an earlier version kept in the SQLite database
+    /// (without them the signing keys they protect could not be read: nothing may be lost on an upgrade).
+    /// </summary>
+    private sealed class FolderKeyRing(FileSystemXmlRepository folder, IServiceProvider services) : IXmlRepository
+    {
+        private readonly Lock _gate = new();
+        private bool _imported;
+
+        public IReadOnlyCollection<XElement> GetAllElements()
+        {
+            ImportOnce();
+            return folder.GetAllElements();
+        }
+
+        public void StoreElement(XElement element, string friendlyName)
+        {
+            ImportOnce();
+            folder.StoreElement(element, friendlyName);
+        }
+
+        private void ImportOnce()
+        {
+            lock (_gate)
+            {
+                if (_imported)
+                {
+                    return;
+                }
+
+                using var scope = services.CreateScope();
+                var db = scope.ServiceProvider.GetRequiredService<AkuaDbContext>();
+                var old = db.DataProtectionKeys.ToList();
+                // Idempotent: an import cut short (keys written, rows not yet deleted) is finished, not doubled.
+                var present = folder.GetAllElements().Select(e => (string?)e.Attribute("id")).ToHashSet();
+                foreach (var key in old.Where(k => !string.IsNullOrEmpty(k.Xml)))
+                {
+                    var element = XElement.Parse(key.Xml!);
+                    if (!present.Contains((string?)element.Attribute("id")))
+                    {
+                        folder.StoreElement(element, key.FriendlyName ?? $"key-{key.Id}");
+                    }
+                }
+
+                if (old.Count > 0)
+                {
+                    // Gone from the file too, not only from the table: deleted pages are overwritten, and the
+                    // write-ahead log that still holds them is folded in and emptied.
+                    db.Database.OpenConnection();
+                    try
+                    {
+                        db.Database.ExecuteSqlRaw("PRAGMA secure_delete = ON");
+                        db.DataProtectionKeys.RemoveRange(old);
+                        db.SaveChanges();
+                        db.Database.ExecuteSqlRaw("PRAGMA wal_checkpoint(TRUNCATE)");
+                    }
+                    finally
+                    {
+                        db.Database.CloseConnection();
+                    }
+                }
+
+                _imported = true;
+            }
         }
     }
 }

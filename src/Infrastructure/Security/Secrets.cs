@@ -28,6 +28,8 @@ public sealed class Secrets : ISecrets
 
     public NewSecret NewRefreshToken() => Issue("akrt_" + RandomNumberGenerator.GetString(TokenFormat.Base62, 43));
 
+    public NewSecret NewInvitationCode() => Issue("akinv_" + RandomNumberGenerator.GetString(TokenFormat.Base62, 32));
+
     public byte[] Hash(string secret) => HashOf(secret);
 
     public static byte[] HashOf(ReadOnlySpan<char> secret)

@@ -3,6 +3,7 @@ using Akua.Application.Accounts.SignOut;
 using Akua.Application.Accounts.SignUp;
 using Akua.Application.Common.Abstractions;
 using Akua.WebApi.Authentication;
+using Akua.WebApi.Infrastructure;
 using Mediator;
 
 namespace Akua.WebApi.Endpoints;
@@ -26,12 +27,25 @@ public static class AccountEndpoints
 
         // Anonymous by nature: this is how a caller gets its first credential.
         group.MapPost("/sign-up/email", async (SignUpRequest body, HttpContext http, IMediator mediator, CancellationToken ct) =>
-            TypedResults.Created((string?)null, await mediator.Send(new SignUpCommand(body.Email, body.Password, body.Name, ClientOf(http)), ct)))
-            .AllowAnonymous();
+        {
+            var session = await mediator.Send(new SignUpCommand(body.Email, body.Password, body.Name, ClientOf(http)), ct);
+            DeviceCookie.Issue(http, session.User.Email);
+            return TypedResults.Created((string?)null, session);
+        })
+            .AllowAnonymous()
+            .RequireRateLimiting(RateLimits.SignUpRateLimit)
+            .WithMetadata(PasswordWorkMetadata.Instance)
+            .CarriesSecret();
 
         group.MapPost("/sign-in/email", async (SignInRequest body, HttpContext http, IMediator mediator, CancellationToken ct) =>
-            TypedResults.Ok(await mediator.Send(new SignInCommand(body.Email, body.Password, ClientOf(http)), ct)))
-            .AllowAnonymous();
+        {
+            var session = await mediator.Send(new SignInCommand(body.Email, body.Password, ClientOf(http)), ct);
+            DeviceCookie.Issue(http, session.User.Email);
+            return TypedResults.Ok(session);
+        })
+            .AllowAnonymous()
+            .WithMetadata(PasswordWorkMetadata.Instance)
+            .CarriesSecret();
 
         group.MapPost("/sign-out", async (IMediator mediator, CancellationToken ct) =>
         {
@@ -43,5 +57,5 @@ public static class AccountEndpoints
     }
 
     internal static ClientContext ClientOf(HttpContext http) =>
-        new(http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null, http.Connection.RemoteIpAddress?.ToString());
+        new(http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null, http.Connection.RemoteIpAddress?.ToString(), DeviceCookie.Read(http));
 }

@@ -21,7 +21,7 @@ public static class ApiTokenEndpoints
         {
             var created = await mediator.Send(new CreateApiTokenCommand(body.Name, body.ExpiresAt, body.Role), ct);
             return TypedResults.Created($"/v1/api_tokens/{created.Id}", created);
-        }).WorkspaceScoped().WithSummary("Create a workspace API token (owner or admin); the token is in this answer only");
+        }).WorkspaceScoped().WithSummary("Create a workspace API token (owner or admin); the token is in this answer only").CarriesSecret();
 
         group.MapGet("/", async (int? limit, string? cursor, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListApiTokensQuery(EndpointConventions.Page(limit, cursor)), ct)))

@@ -9,6 +9,16 @@ public static class EndpointConventions
 {
     public static RouteHandlerBuilder WorkspaceScoped(this RouteHandlerBuilder builder) => builder.WithMetadata(new WorkspaceScopedMetadata());
 
+    /// <summary>
+    /// The answer carries a secret shown once (a session token, an API token, a client secret): no cache, shared
+    /// or private, may keep it (RFC 9111 section 5.2.2.5), whatever the outcome.
+    /// </summary>
+    public static RouteHandlerBuilder CarriesSecret(this RouteHandlerBuilder builder) => builder.AddEndpointFilter(async (context, next) =>
+    {
+        Infrastructure.OAuthResponses.NoStore(context.HttpContext);
+        return await next(context);
+    });
+
     /// <summary>The API's list parameters; a bad one is a 400 before anything runs.</summary>
     public static PageRequest Page(int? limit, string? cursor) => new(limit, cursor);
 }

@@ -1,4 +1,4 @@
-using Akua.Application.Members.AddMember;
+using Akua.Application.Invitations.InviteMember;
 using Akua.Application.Members.ChangeMemberRole;
 using Akua.Application.Members.ListMembers;
 using Akua.Application.Members.RemoveMember;
@@ -11,7 +11,7 @@ namespace Akua.WebApi.Endpoints;
 /// <summary><c>/v1/members</c>: the current workspace's members.</summary>
 public static class MemberEndpoints
 {
-    public sealed record AddMemberRequest(string? Email = null, string? UserId = null, WorkspaceRole? Role = null);
+    public sealed record InviteMemberRequest(string? Email = null, string? UserId = null, WorkspaceRole? Role = null);
 
     public sealed record ChangeMemberRoleRequest(WorkspaceRole Role);
 
@@ -23,11 +23,13 @@ public static class MemberEndpoints
             TypedResults.Ok(await mediator.Send(new ListMembersQuery(EndpointConventions.Page(limit, cursor)), ct)))
             .WorkspaceScoped().WithSummary("List the workspace's members");
 
-        group.MapPost("/", async (AddMemberRequest body, IMediator mediator, CancellationToken ct) =>
+        // Kept for clients written against the first version: it invites (the same as POST /v1/invitations) and
+        // adds no one until they accept, and answers the same whether or not the account exists.
+        group.MapPost("/", async (InviteMemberRequest body, IMediator mediator, CancellationToken ct) =>
         {
-            var added = await mediator.Send(new AddMemberCommand(body.Email, body.UserId, body.Role ?? WorkspaceRole.Member), ct);
-            return TypedResults.Created($"/v1/members/{added.UserId}", added);
-        }).WorkspaceScoped().WithSummary("Add an existing user by email or user_id (owner or admin)");
+            var invited = await mediator.Send(new InviteMemberCommand(body.Email, body.UserId, body.Role ?? WorkspaceRole.Member), ct);
+            return TypedResults.Created((string?)null, invited);
+        }).WorkspaceScoped().CarriesSecret().WithSummary("Invite someone by email or user_id (owner or admin); they become a member when they accept");
 
         group.MapPatch("/{userId}", async (string userId, ChangeMemberRoleRequest body, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ChangeMemberRoleCommand(userId, body.Role), ct)))

@@ -20,7 +20,7 @@ public static class OAuthClientEndpoints
         {
             var created = await mediator.Send(new RegisterOAuthClientCommand(body.Name, body.RedirectUris ?? [], body.Type), ct);
             return TypedResults.Created($"/v1/oauth_clients/{created.Id}", created);
-        }).WorkspaceScoped().WithSummary("Register an integration (owner or admin); a confidential client's secret is in this answer only");
+        }).WorkspaceScoped().WithSummary("Register an integration (owner or admin); a confidential client's secret is in this answer only").CarriesSecret();
 
         group.MapGet("/", async (int? limit, string? cursor, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListOAuthClientsQuery(EndpointConventions.Page(limit, cursor)), ct)))

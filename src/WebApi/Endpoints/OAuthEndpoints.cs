@@ -31,8 +31,12 @@ public static class OAuthEndpoints
         app.MapPost("/api/auth/device/token", TokenAsync).AllowAnonymous().ExcludeFromDescription();
         app.MapPost("/oauth/token", TokenAsync).AllowAnonymous().ExcludeFromDescription();
         app.MapPost("/oauth/revoke", RevokeAsync).AllowAnonymous().ExcludeFromDescription();
-        app.MapGet("/.well-known/jwks.json", async (SigningKeyStore keys, CancellationToken ct) =>
-            Results.Text(await keys.JwksAsync(ct), "application/jwk-set+json")).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/.well-known/jwks.json", async (SigningKeyStore keys, HttpContext http, CancellationToken ct) =>
+        {
+            // Cached no longer than the lead with which a next key is published: a cache never misses a signer.
+            http.Response.Headers.CacheControl = $"public, max-age={(long)keys.JwksMaxAge.TotalSeconds}";
+            return Results.Text(await keys.JwksAsync(ct), "application/jwk-set+json");
+        }).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/.well-known/oauth-authorization-server", (HttpContext http) =>
         {
             var issuer = PublicUrl.Of(http);
@@ -85,14 +89,14 @@ public static class OAuthEndpoints
                 }
 
                 var device = await mediator.Send(new ExchangeDeviceCodeCommand(form.Require("device_code"), clientId), ct);
-                return Answer(device.Token, device.Error);
+                return Answer(http, device.Token, device.Error);
             case AuthorizationCodeGrant:
                 var code = await mediator.Send(new ExchangeAuthorizationCodeCommand(
                     form.Require("code"), form.Optional("redirect_uri"), clientId, secret, form.Optional("code_verifier")), ct);
-                return Answer(code.Token, code.Error);
+                return Answer(http, code.Token, code.Error);
             case RefreshTokenGrant:
                 var refreshed = await mediator.Send(new RefreshAccessTokenCommand(form.Require("refresh_token"), clientId, secret), ct);
-                return Answer(refreshed.Token, refreshed.Error);
+                return Answer(http, refreshed.Token, refreshed.Error);
             default:
                 throw new OAuthException(OAuthError.UnsupportedGrantType($"Supported grant types: {AuthorizationCodeGrant}, {RefreshTokenGrant}, {DeviceCodeGrant}."));
         }
@@ -104,12 +108,12 @@ public static class OAuthEndpoints
         var (clientId, secret) = ClientCredentials(http, form, required: false);
         var error = await mediator.Send(new RevokeTokenCommand(form.Require("token"), clientId.Length == 0 ? null : clientId, secret), ct);
         OAuthResponses.NoStore(http);
-        return error is null ? Results.Ok() : Results.Json(error, AkuaJson.Options, statusCode: StatusCodes.Status400BadRequest);
+        return error is null ? Results.Ok() : OAuthResponses.Error(http, error);
     }
 
-    private static IResult Answer(object? token, OAuthError? error) => token is not null
+    private static IResult Answer(HttpContext http, object? token, OAuthError? error) => token is not null
         ? Results.Json(token, AkuaJson.Options)
-        : Results.Json(error, AkuaJson.Options, statusCode: StatusCodes.Status400BadRequest);
+        : OAuthResponses.Error(http, error!);
 
     /// <summary>client_secret_basic (RFC 6749 section 2.3.1) or the form's client_id/client_secret, not both.</summary>
     private static (string ClientId, string? Secret) ClientCredentials(HttpContext http, OAuthForm form, bool required = true)

@@ -68,6 +68,8 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
         DomainException e => (StatusFor(e.Kind), e.Message, null),
         ValidationException e => (StatusCodes.Status422UnprocessableEntity, "The request body is not valid.",
             e.Errors.Select(f => new ApiErrorDetail(JsonNamingPolicy.SnakeCaseLower.ConvertName(f.PropertyName), f.ErrorMessage)).ToList()),
+        BadHttpRequestException { InnerException: JsonException json } when AkuaJson.IsInvalidUtf8(json) =>
+            (StatusCodes.Status400BadRequest, "The request body is not valid UTF-8.", null),
         BadHttpRequestException { InnerException: JsonException json } when AkuaJson.IsUnknownMember(json) =>
             (StatusCodes.Status422UnprocessableEntity, "The request body has an unknown field.",
                 [new ApiErrorDetail(FieldOf(json), "This field is not part of the request.")]),

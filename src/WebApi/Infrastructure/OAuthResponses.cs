@@ -11,9 +11,28 @@ public static class OAuthResponses
 
     public static Task WriteErrorAsync(HttpContext context, OAuthError error, int status = StatusCodes.Status400BadRequest)
     {
-        context.Response.StatusCode = status;
+        context.Response.StatusCode = StatusOf(context, error, status);
         NoStore(context);
         return context.Response.WriteAsJsonAsync(error, AkuaJson.Options, context.RequestAborted);
+    }
+
+    /// <summary>An error answer of a handler, with the status RFC 6749 section 5.2 asks for.</summary>
+    public static IResult Error(HttpContext context, OAuthError error) =>
+        Results.Json(error, AkuaJson.Options, statusCode: StatusOf(context, error, StatusCodes.Status400BadRequest));
+
+    /// <summary>
+    /// A client that authenticated with the Authorization header (client_secret_basic) and failed gets 401 with a
+    /// <c>WWW-Authenticate</c> of that scheme (RFC 6749 section 5.2: MUST); every other error keeps its status.
+    /// </summary>
+    private static int StatusOf(HttpContext context, OAuthError error, int status)
+    {
+        if (error.Error != "invalid_client" || !context.Request.Headers.Authorization.ToString().StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return status;
+        }
+
+        context.Response.Headers.WWWAuthenticate = "Basic realm=\"akua\", charset=\"UTF-8\"";
+        return StatusCodes.Status401Unauthorized;
     }
 
     /// <summary>Token answers must not be cached (RFC 6749 section 5.1).</summary>

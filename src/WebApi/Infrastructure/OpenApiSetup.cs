@@ -42,6 +42,20 @@ public static class OpenApiSetup
             document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] }];
             return Task.CompletedTask;
         });
+        options.AddSchemaTransformer((schema, context, _) =>
+        {
+            // Enums are read by StrictEnumConverterFactory, which the schema generator cannot see through: say here
+            // that each one is a string with exactly these values.
+            var type = context.JsonTypeInfo.Type;
+            type = Nullable.GetUnderlyingType(type) ?? type;
+            if (type.IsEnum)
+            {
+                schema.Type = JsonSchemaType.String;
+                schema.Enum = [.. StrictEnumConverterFactory.NamesOf(type).Select(name => (System.Text.Json.Nodes.JsonNode)name)];
+            }
+
+            return Task.CompletedTask;
+        });
         options.AddOperationTransformer((operation, context, _) =>
         {
             var metadata = context.Description.ActionDescriptor.EndpointMetadata;

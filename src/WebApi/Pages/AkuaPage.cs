@@ -73,6 +73,7 @@ public abstract class AkuaPage(IMediator mediator) : PageModel
     protected IActionResult SignInBrowser(Application.Accounts.SignUp.SessionTokenResponse session, string? returnUrl)
     {
         SessionCookieAuthenticationHandler.Issue(HttpContext, session.Token, DateTimeOffset.FromUnixTimeSeconds(session.ExpiresAt));
+        DeviceCookie.Issue(HttpContext, session.User.Email); // this browser is now known to the account (ADR 0018)
         return RedirectToLocal(returnUrl);
     }
 

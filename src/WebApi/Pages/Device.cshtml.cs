@@ -7,7 +7,9 @@ namespace Akua.WebApi.Pages;
 
 /// <summary>
 /// The device approval page (RFC 8628 section 3.3): enter or confirm the code, see what is asking, approve or
-/// deny. Wrong codes count against the user and the address.
+/// deny. Wrong codes count against the user and the address, but only when the person submits the form: a link
+/// (the CLI's verification_uri_complete, or a hostile page's) only fills the code in, so following one neither
+/// looks anything up nor counts as a guess (a Lax cookie rides along on a cross-site navigation).
 /// </summary>
 public sealed class DeviceModel(IMediator mediator) : AkuaPage(mediator)
 {
@@ -20,22 +22,26 @@ public sealed class DeviceModel(IMediator mediator) : AkuaPage(mediator)
 
     public bool Approved { get; private set; }
 
-    public async Task OnGetAsync()
+    public void OnGet()
     {
         if (TempData[nameof(Outcome)] is string outcome)
         {
             Outcome = outcome;
             Approved = TempData[nameof(Approved)] is true;
-            return;
-        }
-
-        if (!string.IsNullOrWhiteSpace(UserCode))
-        {
-            (_, Pending) = await TryAsync(() => Mediator.Send(new DescribeDeviceCodeQuery(UserCode, Client)));
         }
     }
 
-    public IActionResult OnPostLookup() => RedirectToPage(new { user_code = UserCode?.Trim() });
+    /// <summary>The submitted code: looked up (and counted when wrong), then shown with Approve and Deny.</summary>
+    public async Task<IActionResult> OnPostLookupAsync()
+    {
+        UserCode = UserCode?.Trim();
+        if (!string.IsNullOrEmpty(UserCode))
+        {
+            (_, Pending) = await TryAsync(() => Mediator.Send(new DescribeDeviceCodeQuery(UserCode, Client)));
+        }
+
+        return Page();
+    }
 
     public Task<IActionResult> OnPostApproveAsync() => DecideAsync(approve: true);
 

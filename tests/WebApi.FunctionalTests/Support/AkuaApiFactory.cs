@@ -51,6 +51,8 @@ public class AkuaApiFactory(Func<TestDatabase> databaseFactory) : WebApplication
         builder.UseSetting("Database:Provider", Database.Provider.ToString());
         builder.UseSetting("ConnectionStrings:Akua", ConnectionString);
         builder.UseSetting("LastUse:FlushInterval", LastUseFlushInterval);
+        builder.UseSetting("Akua:PublicUrl", "http://localhost"); // required outside Development: the test client's own address
+        builder.UseSetting("RateLimits:SignUpsPerHour", "1000000"); // every test signs up from the one test address
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<ILogEventSink>(Log);

@@ -72,6 +72,19 @@ public static class ApiClientExtensions
         return new TestUser(email, body.GetProperty("user").GetProperty("id").GetString()!, token, workspaces.GetProperty("data")[0].GetProperty("id").GetString()!);
     }
 
+    /// <summary>
+    /// Makes <paramref name="invitee"/> a member the only way there is: <paramref name="inviter"/> invites their
+    /// email, and they accept. Returns the invitation's id.
+    /// </summary>
+    public static async Task<string> InviteAndAcceptAsync(this AkuaApiFactory factory, ApiClient inviter, TestUser invitee, string role = "member")
+    {
+        var invitation = await inviter.ExpectAsync(201, HttpMethod.Post, "/v1/invitations", new { email = invitee.Email, role });
+        var id = invitation.GetProperty("id").GetString()!;
+        // The code comes with the link the inviter sends; holding the email's account is not enough.
+        await factory.Api(invitee.Token).ExpectAsync(200, HttpMethod.Post, $"/v1/user/invitations/{id}/accept", new { code = invitation.GetProperty("code").GetString() });
+        return id;
+    }
+
     /// <summary>Creates a workspace API token with <paramref name="creator"/>'s credential; returns (id, token).</summary>
     public static async Task<(string Id, string Token)> CreateApiTokenAsync(this ApiClient creator, string role = "admin", long? expiresAt = null)
     {

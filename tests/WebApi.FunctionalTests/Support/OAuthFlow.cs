@@ -42,4 +42,28 @@ public static class OAuthFlow
         Assert.StartsWith(RedirectUri.Split('?')[0], location, StringComparison.Ordinal);
         return QueryHelpers.ParseQuery(new Uri(location).Query).ToDictionary(p => p.Key, p => p.Value.ToString());
     }
+
+    /// <summary>
+    /// An integration's access token for <paramref name="user"/>, the whole way a real one is got: a client
+    /// registered in the user's workspace, the consent page approved in a signed-in browser, the code exchanged.
+    /// </summary>
+    public static async Task<string> AccessTokenAsync(AkuaApiFactory factory, TestUser user, string? host = null)
+    {
+        var (clientId, secret) = await RegisterClientAsync(factory.Api(user.Token, user.WorkspaceId));
+        var browser = await BrowserSessions.SignInAsync(factory, user);
+        var (verifier, challenge) = NewPkce();
+        var code = (await ApproveAsync(browser, Request(clientId, challenge)))["code"];
+        using var exchange = new HttpRequestMessage(HttpMethod.Post, "/oauth/token")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = RedirectUri,
+                ["client_id"] = clientId, ["client_secret"] = secret!, ["code_verifier"] = verifier,
+            }),
+        };
+        exchange.Headers.Host = host; // null: the client's own
+        var response = await factory.CreateClient().SendAsync(exchange, TestContext.Current.CancellationToken);
+        Assert.Equal(200, (int)response.StatusCode);
+        return (await response.JsonAsync()).GetProperty("access_token").GetString()!;
+    }
 }

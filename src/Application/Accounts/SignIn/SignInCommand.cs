@@ -21,25 +21,37 @@ public sealed record SignInCommand(string Email, string Password, ClientContext 
 /// attacker nothing about which emails have accounts.
 /// </summary>
 internal sealed class SignInHandler(
-    IApplicationDbContext db, IPasswordHasher passwords, ISecrets secrets, IAttemptLimiter limiter, IMapper mapper, TimeProvider clock)
+    IApplicationDbContext db, IPasswordHasher passwords, IDeviceCookies deviceCookies, ISecrets secrets, IAttemptLimiter limiter, IMapper mapper, TimeProvider clock)
     : ICommandHandler<SignInCommand, SessionTokenResponse>
 {
     public async ValueTask<SessionTokenResponse> Handle(SignInCommand command, CancellationToken cancellationToken)
     {
         var normalized = User.NormalizeEmail(command.Email);
-        // The address first: a flood from one address is refused before it counts against the email.
-        (AttemptKind, string)[] keys = [(AttemptKind.SignInPerAddress, command.Client.IpAddress ?? "unknown"), (AttemptKind.SignInPerEmail, normalized)];
+        // A browser that signed in to this account before (its device cookie says so) has a count of its own,
+        // so guesses from elsewhere, which lock the email, do not lock its owner out. Anyone else: the address
+        // first (a flood from one address is refused before it counts against the email), then the email.
+        (AttemptKind, string)[] keys = deviceCookies.DeviceFor(command.Client.DeviceCookie, normalized) is { } device
+            ? [(AttemptKind.SignInPerDevice, device)]
+            : [(AttemptKind.SignInPerAddress, command.Client.AddressKey), (AttemptKind.SignInPerEmail, normalized)];
         await limiter.AttemptAsync("Too many failed sign-in attempts. Wait a while, then try again.", cancellationToken, keys);
 
         var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == normalized, cancellationToken);
         var check = PasswordCheck.Failed;
-        if (user is null)
+        try
         {
-            passwords.VerifyAgainstDummy(command.Password);
+            if (user is null)
+            {
+                await passwords.VerifyAgainstDummyAsync(command.Password, cancellationToken);
+            }
+            else
+            {
+                check = await passwords.VerifyAsync(user.PasswordHash, command.Password, cancellationToken);
+            }
         }
-        else
+        catch (DomainException e) when (e.Kind == ErrorKind.RateLimited)
         {
-            check = passwords.Verify(user.PasswordHash, command.Password);
+            await limiter.ForgiveAsync(cancellationToken, keys); // refused for load, not a guess: it does not count
+            throw;
         }
 
         if (user is null || check == PasswordCheck.Failed)
@@ -51,7 +63,14 @@ internal sealed class SignInHandler(
 
         if (check == PasswordCheck.SuccessRehashNeeded)
         {
-            user.ChangePasswordHash(passwords.Hash(command.Password), clock);
+            try
+            {
+                user.ChangePasswordHash(await passwords.HashAsync(command.Password, cancellationToken), clock);
+            }
+            catch (DomainException e) when (e.Kind == ErrorKind.RateLimited)
+            {
+                // Busy: the right password still signs in; the stronger hash waits for the next sign-in.
+            }
         }
 
         var token = secrets.NewSessionToken();

@@ -9,7 +9,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Akua.Application.Accounts.SignOut;
 
 /// <summary>Ends the session making this request, at once.</summary>
-public sealed record SignOutCommand : ICommand, IAuthenticatedRequest;
+public sealed record SignOutCommand : ICommand, IAuthenticatedRequest
+{
+    public static IntegrationAccess Integrations => IntegrationAccess.Refused;
+}
 
 internal sealed class SignOutHandler(IApplicationDbContext db, ICurrentPrincipal principal, TimeProvider clock) : ICommandHandler<SignOutCommand>
 {

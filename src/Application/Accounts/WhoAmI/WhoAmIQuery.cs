@@ -13,7 +13,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Akua.Application.Accounts.WhoAmI;
 
 /// <summary>Who the credential is, and when it expires, so a client can warn before it does.</summary>
-public sealed record WhoAmIQuery : IQuery<WhoAmIResponse>, IAuthenticatedRequest;
+public sealed record WhoAmIQuery : IQuery<WhoAmIResponse>, IAuthenticatedRequest
+{
+    public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
+}
 
 public sealed record WhoAmIWorkspace(string Id, string Name, string Slug);
 

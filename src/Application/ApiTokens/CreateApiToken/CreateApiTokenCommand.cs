@@ -15,6 +15,7 @@ public sealed record CreateApiTokenCommand(string Name, long? ExpiresAt, Workspa
     : ICommand<CreatedApiTokenResponse>, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+    public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
 internal sealed class CreateApiTokenHandler(

@@ -13,6 +13,7 @@ namespace Akua.Application.ApiTokens.GetApiToken;
 public sealed record GetApiTokenQuery(string Id) : IQuery<ApiTokenResponse>, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
+    public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 
 internal sealed class GetApiTokenHandler(IApplicationDbContext db, WorkspaceScope workspace, IMapper mapper)

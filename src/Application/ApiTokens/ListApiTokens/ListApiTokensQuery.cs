@@ -11,6 +11,7 @@ namespace Akua.Application.ApiTokens.ListApiTokens;
 public sealed record ListApiTokensQuery(PageRequest Page) : IQuery<Page<ApiTokenResponse>>, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
+    public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 
 internal sealed class ListApiTokensHandler(IApplicationDbContext db, WorkspaceScope workspace, IMapper mapper)

@@ -13,6 +13,7 @@ namespace Akua.Application.ApiTokens.RevokeApiToken;
 public sealed record RevokeApiTokenCommand(string Id) : ICommand, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+    public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
 internal sealed class RevokeApiTokenHandler(IApplicationDbContext db, WorkspaceScope workspace, TimeProvider clock)

@@ -22,6 +22,8 @@ public interface IApplicationDbContext
 
     DbSet<Membership> Memberships { get; }
 
+    DbSet<Invitation> Invitations { get; }
+
     DbSet<ApiToken> ApiTokens { get; }
 
     DbSet<Session> Sessions { get; }

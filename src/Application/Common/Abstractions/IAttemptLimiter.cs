@@ -5,6 +5,8 @@ public enum AttemptKind
 {
     SignInPerEmail,
     SignInPerAddress,
+    /// <summary>A browser with a device cookie for the account: its own count, instead of the email's and the address's.</summary>
+    SignInPerDevice,
     UserCodePerUser,
     UserCodePerAddress,
 }

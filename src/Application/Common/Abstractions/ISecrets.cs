@@ -29,5 +29,8 @@ public interface ISecrets
 
     NewSecret NewRefreshToken();
 
+    /// <summary>The code an email invitation is accepted with (the inviter passes it on, as a link).</summary>
+    NewSecret NewInvitationCode();
+
     byte[] Hash(string secret);
 }

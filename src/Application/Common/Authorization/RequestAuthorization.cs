@@ -8,21 +8,44 @@ namespace Akua.Application.Common.Authorization;
 /// <summary>Callable without a credential (sign-up, sign-in, the device grant).</summary>
 public interface IAnonymousRequest;
 
-/// <summary>Needs a valid credential of any kind; not scoped to a workspace (the Akua-Context header is ignored).</summary>
-public interface IAuthenticatedRequest;
+/// <summary>
+/// Needs a valid credential of any kind; not scoped to a workspace (the Akua-Context header is ignored). It
+/// declares whether an integration's OAuth access token may send it (the compiler insists: fail closed).
+/// </summary>
+public interface IAuthenticatedRequest
+{
+    static abstract IntegrationAccess Integrations { get; }
+}
 
 /// <summary>
 /// Runs in one workspace and needs at least <see cref="MinimumRole"/> there. The workspace comes from the
 /// credential and the <c>Akua-Context</c> header (API.md section 4), or from the route for requests that also
-/// implement <see cref="ITargetsWorkspace"/>.
+/// implement <see cref="ITargetsWorkspace"/>. Next to the role it declares whether an integration's OAuth
+/// access token may send it.
 /// </summary>
 public interface IWorkspaceRequest
 {
     static abstract WorkspaceRole MinimumRole { get; }
+
+    static abstract IntegrationAccess Integrations { get; }
 }
 
 /// <summary>A workspace request whose route names the workspace (<c>/v1/workspaces/{id}</c>): the route wins.</summary>
 public interface ITargetsWorkspace
 {
     string WorkspaceId { get; }
+}
+
+/// <summary>
+/// What an OAuth access token (an integration acting for its user) may do. An integration's access ends when
+/// its grant is revoked; anything that would let it outlive that (minting API tokens, registering clients,
+/// adding members, changing roles, approving logins, holding sessions) is <see cref="Refused"/>.
+/// </summary>
+public enum IntegrationAccess
+{
+    /// <summary>Only the user's own session or a workspace API token may send it; a JWT gets a 403.</summary>
+    Refused,
+
+    /// <summary>An integration may send it with the user's rights.</summary>
+    Allowed,
 }

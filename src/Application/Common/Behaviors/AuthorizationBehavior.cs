@@ -28,10 +28,12 @@ internal sealed class AuthorizationBehavior<TMessage, TResponse>(ICurrentPrincip
             case RequirementKind.Anonymous:
                 break;
             case RequirementKind.Authenticated:
-                RequireCredential();
+                RefuseIntegrationUnlessAllowed(RequireCredential());
                 break;
             case RequirementKind.Workspace:
-                var (workspace, role) = await ResolveWorkspaceAsync(RequireCredential(), message, cancellationToken);
+                var credential = RequireCredential();
+                RefuseIntegrationUnlessAllowed(credential);
+                var (workspace, role) = await ResolveWorkspaceAsync(credential, message, cancellationToken);
                 if (role < Required.MinimumRole)
                 {
                     throw DomainException.Forbidden($"This needs the {Required.MinimumRole.ToString().ToLowerInvariant()} role in the workspace; you have {role.ToString().ToLowerInvariant()}.");
@@ -49,6 +51,19 @@ internal sealed class AuthorizationBehavior<TMessage, TResponse>(ICurrentPrincip
 
     private Credential RequireCredential() =>
         principal.Credential ?? throw DomainException.Unauthorized("A valid bearer token is required.");
+
+    /// <summary>An integration acts for its user only where the request says it may (before any workspace is read).</summary>
+    private static void RefuseIntegrationUnlessAllowed(Credential credential)
+    {
+        if (credential.Kind == CredentialKind.Jwt && Required.Integrations != IntegrationAccess.Allowed)
+        {
+            throw DomainException.Forbidden(IntegrationRefusal);
+        }
+    }
+
+    /// <summary>The 403's message: why, and what to use instead.</summary>
+    public const string IntegrationRefusal =
+        "An integration's OAuth access token cannot manage credentials, members, roles or sessions: use your own session (cnap auth login) or a workspace API token.";
 
     private async Task<(WorkspaceId Workspace, WorkspaceRole Role)> ResolveWorkspaceAsync(Credential credential, TMessage message, CancellationToken cancellationToken)
     {
@@ -119,24 +134,29 @@ internal sealed class AuthorizationBehavior<TMessage, TResponse>(ICurrentPrincip
         Workspace,
     }
 
-    private sealed record Requirement(RequirementKind Kind, WorkspaceRole MinimumRole)
+    private sealed record Requirement(RequirementKind Kind, WorkspaceRole MinimumRole, IntegrationAccess Integrations)
     {
         public static Requirement Of(Type request)
         {
             if (typeof(IWorkspaceRequest).IsAssignableFrom(request))
             {
-                var role = (WorkspaceRole)request.GetProperty(nameof(IWorkspaceRequest.MinimumRole), BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
-                return new(RequirementKind.Workspace, role);
+                return new(RequirementKind.Workspace, Declared<WorkspaceRole>(request, nameof(IWorkspaceRequest.MinimumRole)), IntegrationsOf(request));
             }
 
             if (typeof(IAuthenticatedRequest).IsAssignableFrom(request))
             {
-                return new(RequirementKind.Authenticated, default);
+                return new(RequirementKind.Authenticated, default, IntegrationsOf(request));
             }
 
             return typeof(IAnonymousRequest).IsAssignableFrom(request)
-                ? new(RequirementKind.Anonymous, default)
-                : new(RequirementKind.Undeclared, default);
+                ? new(RequirementKind.Anonymous, default, IntegrationAccess.Refused)
+                : new(RequirementKind.Undeclared, default, IntegrationAccess.Refused);
         }
+
+        private static IntegrationAccess IntegrationsOf(Type request) => Declared<IntegrationAccess>(request, nameof(IWorkspaceRequest.Integrations));
+
+        // Static abstract members are read once per request type (this record is cached in a static field).
+        private static T Declared<T>(Type request, string name) =>
+            (T)request.GetProperty(name, BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
     }
 }

@@ -17,6 +17,8 @@ public enum CredentialKind
 /// <param name="Id">The credential's wire id (<c>ses_…</c>, <c>tok_…</c>, or a JWT's <c>jti</c>).</param>
 /// <param name="Hash">The stored hash of the bearer secret: the key of caches and of the revocation feed.</param>
 /// <param name="Prefix">A workspace API token's display prefix (<c>sk_akua_</c> + 4).</param>
+/// <param name="Issuer">A JWT's <c>iss</c>: a cached JWT is accepted again only where this is still the issuer.</param>
+/// <param name="Audience">A JWT's <c>aud</c>, re-checked the same way.</param>
 public sealed record Credential(
     CredentialKind Kind,
     string Id,
@@ -26,7 +28,9 @@ public sealed record Credential(
     WorkspaceRole? TokenRole,
     DateTimeOffset? ExpiresAt,
     string? ClientId = null,
-    string? Prefix = null)
+    string? Prefix = null,
+    string? Issuer = null,
+    string? Audience = null)
 {
     /// <summary>A workspace API token acts on its own workspace only.</summary>
     public bool IsWorkspaceBound => WorkspaceId is not null;

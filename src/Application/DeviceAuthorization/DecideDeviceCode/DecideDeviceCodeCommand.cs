@@ -6,7 +6,10 @@ using Mediator;
 namespace Akua.Application.DeviceAuthorization.DecideDeviceCode;
 
 /// <summary>The signed-in user approves (the device gets a session of theirs) or denies a device code.</summary>
-public sealed record DecideDeviceCodeCommand(string UserCode, bool Approve, ClientContext Client) : ICommand, IAuthenticatedRequest;
+public sealed record DecideDeviceCodeCommand(string UserCode, bool Approve, ClientContext Client) : ICommand, IAuthenticatedRequest
+{
+    public static IntegrationAccess Integrations => IntegrationAccess.Refused;
+}
 
 internal sealed class DecideDeviceCodeHandler(IApplicationDbContext db, IAttemptLimiter limiter, ICurrentPrincipal principal, TimeProvider clock)
     : ICommandHandler<DecideDeviceCodeCommand>

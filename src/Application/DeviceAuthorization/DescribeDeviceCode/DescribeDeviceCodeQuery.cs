@@ -7,7 +7,10 @@ using Mediator;
 namespace Akua.Application.DeviceAuthorization.DescribeDeviceCode;
 
 /// <summary>What is asking for access, shown to the signed-in user before they approve or deny.</summary>
-public sealed record DescribeDeviceCodeQuery(string UserCode, ClientContext Client) : IQuery<DeviceCodeDescription>, IAuthenticatedRequest;
+public sealed record DescribeDeviceCodeQuery(string UserCode, ClientContext Client) : IQuery<DeviceCodeDescription>, IAuthenticatedRequest
+{
+    public static IntegrationAccess Integrations => IntegrationAccess.Refused;
+}
 
 public sealed record DeviceCodeDescription(
     string UserCode,

@@ -11,6 +11,7 @@ namespace Akua.Application.Installs.CreateInstall;
 public sealed record CreateInstallCommand(string Name, string Product) : ICommand<InstallResponse>, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+    public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 
 internal sealed class CreateInstallHandler(IApplicationDbContext db, WorkspaceScope workspace, IMapper mapper, TimeProvider clock)

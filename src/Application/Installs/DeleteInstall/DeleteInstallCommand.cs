@@ -9,6 +9,7 @@ namespace Akua.Application.Installs.DeleteInstall;
 public sealed record DeleteInstallCommand(string Id) : ICommand, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+    public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 
 internal sealed class DeleteInstallHandler(IApplicationDbContext db, WorkspaceScope workspace) : ICommandHandler<DeleteInstallCommand>

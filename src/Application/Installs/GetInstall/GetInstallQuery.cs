@@ -10,6 +10,7 @@ namespace Akua.Application.Installs.GetInstall;
 public sealed record GetInstallQuery(string Id) : IQuery<InstallResponse>, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
+    public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 
 internal sealed class GetInstallHandler(IApplicationDbContext db, WorkspaceScope workspace, IMapper mapper)

@@ -12,6 +12,7 @@ namespace Akua.Application.Installs.ListInstalls;
 public sealed record ListInstallsQuery(PageRequest Page) : IQuery<Page<InstallResponse>>, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
+    public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 
 internal sealed class ListInstallsHandler(IApplicationDbContext db, WorkspaceScope workspace, IMapper mapper)

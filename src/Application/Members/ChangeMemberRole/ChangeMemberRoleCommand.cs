@@ -12,6 +12,7 @@ namespace Akua.Application.Members.ChangeMemberRole;
 public sealed record ChangeMemberRoleCommand(string UserId, WorkspaceRole Role) : ICommand<MemberResponse>, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+    public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
 internal sealed class ChangeMemberRoleHandler(IApplicationDbContext db, WorkspaceScope workspace, TimeProvider clock)

@@ -11,6 +11,7 @@ namespace Akua.Application.Members.ListMembers;
 public sealed record ListMembersQuery(PageRequest Page) : IQuery<Page<MemberResponse>>, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
+    public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 
 internal sealed class ListMembersHandler(IApplicationDbContext db, WorkspaceScope workspace)

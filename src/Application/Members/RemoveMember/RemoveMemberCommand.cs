@@ -11,6 +11,7 @@ namespace Akua.Application.Members.RemoveMember;
 public sealed record RemoveMemberCommand(string UserId) : ICommand, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+    public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
 internal sealed class RemoveMemberHandler(IApplicationDbContext db, WorkspaceScope workspace, TimeProvider clock)

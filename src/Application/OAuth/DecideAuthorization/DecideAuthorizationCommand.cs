@@ -8,7 +8,10 @@ using Mediator;
 namespace Akua.Application.OAuth.DecideAuthorization;
 
 /// <summary>The signed-in user grants or refuses the application; the answer is where to send the browser.</summary>
-public sealed record DecideAuthorizationCommand(AuthorizationRequest Request, bool Approve) : ICommand<string>, IAuthenticatedRequest;
+public sealed record DecideAuthorizationCommand(AuthorizationRequest Request, bool Approve) : ICommand<string>, IAuthenticatedRequest
+{
+    public static IntegrationAccess Integrations => IntegrationAccess.Refused;
+}
 
 internal sealed class DecideAuthorizationHandler(IApplicationDbContext db, ICurrentPrincipal principal, ISecrets secrets, IIssuer issuer, TimeProvider clock)
     : ICommandHandler<DecideAuthorizationCommand, string>

@@ -13,7 +13,10 @@ namespace Akua.Application.OAuth.DescribeAuthorization;
 /// registered is shown to the user and never redirected to (RFC 6749 section 4.1.2.1); any other mistake
 /// is sent back to the client's redirect URI as an error.
 /// </summary>
-public sealed record DescribeAuthorizationQuery(AuthorizationRequest Request) : IQuery<AuthorizationPrompt>, IAuthenticatedRequest;
+public sealed record DescribeAuthorizationQuery(AuthorizationRequest Request) : IQuery<AuthorizationPrompt>, IAuthenticatedRequest
+{
+    public static IntegrationAccess Integrations => IntegrationAccess.Refused;
+}
 
 /// <summary>
 /// What the consent page shows (who approves, which application of which workspace, and the host the browser

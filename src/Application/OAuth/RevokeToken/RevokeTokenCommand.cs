@@ -22,6 +22,17 @@ internal sealed class RevokeTokenHandler(IApplicationDbContext db, ISecrets secr
 {
     public async ValueTask<OAuthError?> Handle(RevokeTokenCommand command, CancellationToken cancellationToken)
     {
+        // A client that says who it is is authenticated first, whatever the token (RFC 7009 section 2.1): a wrong
+        // secret is invalid_client even for a token that does not exist.
+        if (command.ClientId is not null && configuredClients.FindPublic(command.ClientId) is null)
+        {
+            var (client, error) = await db.AuthenticateClientAsync(secrets, command.ClientId, command.ClientSecret, cancellationToken);
+            if (client is null)
+            {
+                return error;
+            }
+        }
+
         var hash = secrets.Hash(command.Token);
         var session = await db.Sessions.SingleOrDefaultAsync(s => s.TokenHash == hash, cancellationToken);
         if (session is not null)
@@ -34,15 +45,6 @@ internal sealed class RevokeTokenHandler(IApplicationDbContext db, ISecrets secr
         if (refresh is null || command.ClientId is null)
         {
             return null;
-        }
-
-        if (configuredClients.FindPublic(command.ClientId) is null)
-        {
-            var (client, error) = await db.AuthenticateClientAsync(secrets, command.ClientId, command.ClientSecret, cancellationToken);
-            if (client is null)
-            {
-                return error;
-            }
         }
 
         if (refresh.ClientId == command.ClientId)

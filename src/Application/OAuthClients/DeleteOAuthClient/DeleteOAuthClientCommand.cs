@@ -13,6 +13,7 @@ namespace Akua.Application.OAuthClients.DeleteOAuthClient;
 public sealed record DeleteOAuthClientCommand(string Id) : ICommand, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+    public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
 internal sealed class DeleteOAuthClientHandler(IApplicationDbContext db, WorkspaceScope workspace) : ICommandHandler<DeleteOAuthClientCommand>

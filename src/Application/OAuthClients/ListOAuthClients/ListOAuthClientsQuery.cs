@@ -11,6 +11,7 @@ namespace Akua.Application.OAuthClients.ListOAuthClients;
 public sealed record ListOAuthClientsQuery(PageRequest Page) : IQuery<Page<OAuthClientResponse>>, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
+    public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 
 internal sealed class ListOAuthClientsHandler(IApplicationDbContext db, WorkspaceScope workspace)

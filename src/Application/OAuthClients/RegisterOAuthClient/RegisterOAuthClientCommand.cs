@@ -12,6 +12,7 @@ public sealed record RegisterOAuthClientCommand(string Name, IReadOnlyList<strin
     : ICommand<RegisteredOAuthClientResponse>, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+    public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
 internal sealed class RegisterOAuthClientHandler(IApplicationDbContext db, ISecrets secrets, WorkspaceScope workspace, TimeProvider clock)

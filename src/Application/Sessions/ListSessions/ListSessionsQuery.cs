@@ -8,7 +8,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Akua.Application.Sessions.ListSessions;
 
 /// <summary>The calling user's sessions, newest first.</summary>
-public sealed record ListSessionsQuery(PageRequest Page) : IQuery<Page<SessionResponse>>, IAuthenticatedRequest;
+public sealed record ListSessionsQuery(PageRequest Page) : IQuery<Page<SessionResponse>>, IAuthenticatedRequest
+{
+    public static IntegrationAccess Integrations => IntegrationAccess.Refused;
+}
 
 internal sealed class ListSessionsHandler(IApplicationDbContext db, ICurrentPrincipal principal)
     : IQueryHandler<ListSessionsQuery, Page<SessionResponse>>

@@ -7,7 +7,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Akua.Application.Sessions.RevokeOtherSessions;
 
 /// <summary>Ends every session of the caller except the one making this request.</summary>
-public sealed record RevokeOtherSessionsCommand : ICommand, IAuthenticatedRequest;
+public sealed record RevokeOtherSessionsCommand : ICommand, IAuthenticatedRequest
+{
+    public static IntegrationAccess Integrations => IntegrationAccess.Refused;
+}
 
 internal sealed class RevokeOtherSessionsHandler(IApplicationDbContext db, ICurrentPrincipal principal, TimeProvider clock)
     : ICommandHandler<RevokeOtherSessionsCommand>

@@ -9,7 +9,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Akua.Application.Sessions.RevokeSession;
 
 /// <summary>Ends one of the caller's sessions (another user's looks absent).</summary>
-public sealed record RevokeSessionCommand(string Id) : ICommand, IAuthenticatedRequest;
+public sealed record RevokeSessionCommand(string Id) : ICommand, IAuthenticatedRequest
+{
+    public static IntegrationAccess Integrations => IntegrationAccess.Refused;
+}
 
 internal sealed class RevokeSessionHandler(IApplicationDbContext db, ICurrentPrincipal principal, TimeProvider clock)
     : ICommandHandler<RevokeSessionCommand>

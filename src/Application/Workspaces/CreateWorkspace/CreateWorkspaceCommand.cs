@@ -7,7 +7,10 @@ using Mediator;
 namespace Akua.Application.Workspaces.CreateWorkspace;
 
 /// <summary>Creates a workspace that the calling user owns.</summary>
-public sealed record CreateWorkspaceCommand(string Name, string? Slug) : ICommand<WorkspaceResponse>, IAuthenticatedRequest;
+public sealed record CreateWorkspaceCommand(string Name, string? Slug) : ICommand<WorkspaceResponse>, IAuthenticatedRequest
+{
+    public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
+}
 
 internal sealed class CreateWorkspaceHandler(IApplicationDbContext db, ICurrentPrincipal principal, TimeProvider clock)
     : ICommandHandler<CreateWorkspaceCommand, WorkspaceResponse>

@@ -11,6 +11,7 @@ namespace Akua.Application.Workspaces.GetWorkspace;
 public sealed record GetWorkspaceQuery(string WorkspaceId) : IQuery<WorkspaceResponse>, IWorkspaceRequest, ITargetsWorkspace
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
+    public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 
 internal sealed class GetWorkspaceHandler(IApplicationDbContext db, WorkspaceScope workspace)

@@ -8,7 +8,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Akua.Application.Workspaces.ListWorkspaces;
 
 /// <summary>The caller's workspaces; a workspace API token sees only its own.</summary>
-public sealed record ListWorkspacesQuery(PageRequest Page) : IQuery<Page<WorkspaceResponse>>, IAuthenticatedRequest;
+public sealed record ListWorkspacesQuery(PageRequest Page) : IQuery<Page<WorkspaceResponse>>, IAuthenticatedRequest
+{
+    public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
+}
 
 internal sealed class ListWorkspacesHandler(IApplicationDbContext db, ICurrentPrincipal principal)
     : IQueryHandler<ListWorkspacesQuery, Page<WorkspaceResponse>>

@@ -12,6 +12,7 @@ public sealed record UpdateWorkspaceCommand(string WorkspaceId, string? Name, st
     : ICommand<WorkspaceResponse>, IWorkspaceRequest, ITargetsWorkspace
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+    public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 
 internal sealed class UpdateWorkspaceHandler(IApplicationDbContext db, WorkspaceScope workspace, TimeProvider clock)

@@ -30,3 +30,23 @@ internal sealed class MembershipConfiguration : IEntityTypeConfiguration<Members
         builder.HasOne<User>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class InvitationConfiguration : IEntityTypeConfiguration<Invitation>
+{
+    public void Configure(EntityTypeBuilder<Invitation> builder)
+    {
+        builder.HasKey(i => i.Id);
+        builder.Property(i => i.Email).HasMaxLength(User.MaxEmailLength);
+        builder.Property(i => i.NormalizedEmail).HasMaxLength(User.MaxEmailLength);
+        builder.Property(i => i.InvitedBy).HasMaxLength(Invitation.MaxInvitedByLength);
+        builder.Property(i => i.Role).HasConversion<string>().HasMaxLength(16);
+        // A revoke and an accept at the same moment: one wins, the other is a 409 (never revoked yet joined).
+        builder.Property(i => i.Status).HasConversion<string>().HasMaxLength(16).IsConcurrencyToken();
+        builder.Property(i => i.CodeHash).HasMaxLength(32);
+        // The workspace's list, and the invited person's (by email or by user id).
+        builder.HasIndex(i => new { i.WorkspaceId, i.CreatedAt });
+        builder.HasIndex(i => i.NormalizedEmail);
+        builder.HasIndex(i => i.UserId);
+        builder.HasOne<Workspace>().WithMany().HasForeignKey(i => i.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,28 @@
+using Akua.Application.Common.Abstractions;
+using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Paging;
+using Akua.Application.Common.Security;
+using Akua.Domain.Workspaces;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace Akua.Application.Invitations.ListInvitations;
+
+/// <summary>The workspace's open invitations (pending, not expired), newest first.</summary>
+public sealed record ListInvitationsQuery(PageRequest Page) : IQuery<Page<InvitationResponse>>, IWorkspaceRequest
+{
+    public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
+    public static IntegrationAccess Integrations => IntegrationAccess.Refused; // it names people by email
+}
+
+internal sealed class ListInvitationsHandler(IApplicationDbContext db, WorkspaceScope workspace, TimeProvider clock)
+    : IQueryHandler<ListInvitationsQuery, Page<InvitationResponse>>
+{
+    public async ValueTask<Page<InvitationResponse>> Handle(ListInvitationsQuery query, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        return await db.Invitations.AsNoTracking()
+            .Where(i => i.WorkspaceId == workspace.Id && i.Status == InvitationStatus.Pending && i.ExpiresAt > now)
+            .ToPageAsync(query.Page, i => i.CreatedAt, i => i.Id, InvitationResponse.From, cancellationToken);
+    }
+}

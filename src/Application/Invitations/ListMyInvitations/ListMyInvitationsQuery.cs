@@ -1,0 +1,34 @@
+using Akua.Application.Common.Abstractions;
+using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Security;
+using Akua.Domain.Workspaces;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace Akua.Application.Invitations.ListMyInvitations;
+
+/// <summary>The caller's open invitations (to their email or their user id), newest first, at most 100.</summary>
+public sealed record ListMyInvitationsQuery : IQuery<MyInvitations>, IAuthenticatedRequest
+{
+    public static IntegrationAccess Integrations => IntegrationAccess.Refused;
+}
+
+internal sealed class ListMyInvitationsHandler(IApplicationDbContext db, ICurrentPrincipal principal, TimeProvider clock)
+    : IQueryHandler<ListMyInvitationsQuery, MyInvitations>
+{
+    public async ValueTask<MyInvitations> Handle(ListMyInvitationsQuery query, CancellationToken cancellationToken)
+    {
+        var user = principal.RequireUser();
+        var email = await db.Users.Where(u => u.Id == user).Select(u => u.NormalizedEmail).SingleAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var open = await db.Invitations.AsNoTracking()
+            .Where(i => (i.UserId == user || i.NormalizedEmail == email) && i.Status == InvitationStatus.Pending && i.ExpiresAt > now)
+            .OrderByDescending(i => i.CreatedAt)
+            .Take(100)
+            .Join(db.Workspaces, i => i.WorkspaceId, w => w.Id, (i, w) => new { Invitation = i, w.Name, w.Slug })
+            .ToListAsync(cancellationToken);
+        return new MyInvitations([.. open.OrderByDescending(o => o.Invitation.CreatedAt).Select(o => new MyInvitationResponse(
+            o.Invitation.Id.ToString(), new InvitedWorkspace(o.Invitation.WorkspaceId.ToString(), o.Name, o.Slug), o.Invitation.Role,
+            o.Invitation.InvitedBy, o.Invitation.CreatedAt.ToUnixTimeSeconds(), o.Invitation.ExpiresAt.ToUnixTimeSeconds(), o.Invitation.RequiresCode))]);
+    }
+}

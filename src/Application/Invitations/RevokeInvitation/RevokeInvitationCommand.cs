@@ -1,0 +1,33 @@
+using Akua.Application.Common;
+using Akua.Application.Common.Abstractions;
+using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Security;
+using Akua.Application.Members;
+using Akua.Domain.Common;
+using Akua.Domain.Workspaces;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace Akua.Application.Invitations.RevokeInvitation;
+
+/// <summary>Withdraws an open invitation of the current workspace; only an owner withdraws an owner's invitation.</summary>
+public sealed record RevokeInvitationCommand(string Id) : ICommand, IWorkspaceRequest
+{
+    public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+    public static IntegrationAccess Integrations => IntegrationAccess.Refused;
+}
+
+internal sealed class RevokeInvitationHandler(IApplicationDbContext db, WorkspaceScope workspace, TimeProvider clock)
+    : ICommandHandler<RevokeInvitationCommand>
+{
+    public async ValueTask<Unit> Handle(RevokeInvitationCommand command, CancellationToken cancellationToken)
+    {
+        const string notFound = "Invitation not found.";
+        var id = Ids.ParseOrNotFound<InvitationId>(command.Id, notFound);
+        var invitation = await db.Invitations.SingleOrDefaultAsync(i => i.Id == id && i.WorkspaceId == workspace.Id, cancellationToken)
+            ?? throw DomainException.NotFound(notFound);
+        MemberRules.RequireMayManage(workspace, invitation.Role);
+        invitation.Revoke(clock);
+        return Unit.Value;
+    }
+}
