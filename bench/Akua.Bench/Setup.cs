@@ -9,9 +9,9 @@ using System.Text.RegularExpressions;
 namespace Akua.Bench;
 
 /// <summary>The credentials a run needs, made through the public API as a user would make them.</summary>
-internal sealed partial record Credentials(string Session, string Workspace, string ApiToken, string Jwt, IReadOnlyList<string> DeviceCodes)
+internal sealed partial record Credentials(string Email, string Session, string Workspace, string ApiToken, string Jwt, IReadOnlyList<string> DeviceCodes)
 {
-    private const string Password = "correct horse battery";
+    public const string Password = "correct horse battery";
 
     public static async Task<Credentials> CreateAsync(Uri server, int deviceCodes)
     {
@@ -52,7 +52,7 @@ internal sealed partial record Credentials(string Session, string Workspace, str
             codes.Add(device.GetProperty("device_code").GetString()!);
         }
 
-        return new Credentials(session, workspace, apiToken, jwt, codes);
+        return new Credentials(email, session, workspace, apiToken, jwt, codes);
     }
 
     private static async Task<HttpResponseMessage> Send(HttpClient http, HttpMethod method, string path, string token, string? workspace = null, object? body = null)
