@@ -5,6 +5,7 @@ using Akua.Application.Invitations.ListMyInvitations;
 using Akua.Application.Invitations.RevokeInvitation;
 using Akua.WebApi.Authentication;
 using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
 using static Akua.WebApi.Endpoints.MemberEndpoints;
 
 namespace Akua.WebApi.Endpoints;
@@ -21,15 +22,15 @@ public static class InvitationEndpoints
         public override string ToString() => "DecideInvitationRequest { Code = *** }";
     }
 
+    /// <summary>Invites (here and at <c>POST /v1/members</c>, which the first version's clients call).</summary>
+    internal static async Task<Created<Application.Invitations.InvitationResponse>> InviteAsync(InviteMemberRequest body, IMediator mediator, CancellationToken ct) =>
+        TypedResults.Created((string?)null, await mediator.Send(new InviteMemberCommand(body.Email, body.UserId, body.Role ?? Domain.Workspaces.WorkspaceRole.Member), ct));
+
     public static IEndpointRouteBuilder MapInvitationEndpoints(this IEndpointRouteBuilder app)
     {
         var workspace = app.MapGroup("/v1/invitations").WithTags("Invitations").RequireCredential();
 
-        workspace.MapPost("/", async (InviteMemberRequest body, IMediator mediator, CancellationToken ct) =>
-        {
-            var invited = await mediator.Send(new InviteMemberCommand(body.Email, body.UserId, body.Role ?? Domain.Workspaces.WorkspaceRole.Member), ct);
-            return TypedResults.Created((string?)null, invited);
-        }).WorkspaceScoped().CarriesSecret()
+        workspace.MapPost("/", InviteAsync).WorkspaceScoped().CarriesSecret()
             .WithSummary("Invite someone by email or user_id (owner or admin); the same answer whether or not they have an account; an email invitation's code and accept_url are in this answer only");
 
         workspace.MapGet("/", async (int? limit, string? cursor, IMediator mediator, CancellationToken ct) =>

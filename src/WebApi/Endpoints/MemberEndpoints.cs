@@ -1,4 +1,3 @@
-using Akua.Application.Invitations.InviteMember;
 using Akua.Application.Members.ChangeMemberRole;
 using Akua.Application.Members.ListMembers;
 using Akua.Application.Members.RemoveMember;
@@ -25,11 +24,7 @@ public static class MemberEndpoints
 
         // Kept for clients written against the first version: it invites (the same as POST /v1/invitations) and
         // adds no one until they accept, and answers the same whether or not the account exists.
-        group.MapPost("/", async (InviteMemberRequest body, IMediator mediator, CancellationToken ct) =>
-        {
-            var invited = await mediator.Send(new InviteMemberCommand(body.Email, body.UserId, body.Role ?? WorkspaceRole.Member), ct);
-            return TypedResults.Created((string?)null, invited);
-        }).WorkspaceScoped().CarriesSecret().WithSummary("Invite someone by email or user_id (owner or admin); they become a member when they accept");
+        group.MapPost("/", InvitationEndpoints.InviteAsync).WorkspaceScoped().CarriesSecret().WithSummary("Invite someone by email or user_id (owner or admin); they become a member when they accept");
 
         group.MapPatch("/{userId}", async (string userId, ChangeMemberRoleRequest body, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ChangeMemberRoleCommand(userId, body.Role), ct)))
