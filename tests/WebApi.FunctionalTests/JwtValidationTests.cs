@@ -15,15 +15,18 @@ namespace Akua.WebApi.FunctionalTests;
 public sealed class JwtApiFactory : AkuaApiFactory
 {
     public JwtApiFactory()
-        : this(new SqliteTestDatabase())
+        : this(new SqliteTestDatabase(), DateTimeOffset.UtcNow)
     {
     }
 
-    private JwtApiFactory(TestDatabase database)
-        : base(() => database) => Clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+    private JwtApiFactory(TestDatabase database, DateTimeOffset now)
+        : base(() => database) => Clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now);
 
-    /// <summary>A second node on the same database (and so the same keys), with its own clock.</summary>
-    public JwtApiFactory SecondNode() => new(new ExistingDatabase(Database));
+    /// <summary>
+    /// A second node on the same database (and so the same keys), with its own clock set to this node's time:
+    /// the class's tests share this node and run in random order, so its clock may be far from the wall clock.
+    /// </summary>
+    public JwtApiFactory SecondNode() => new(new ExistingDatabase(Database), Clock!.GetUtcNow());
 
     protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
     {
@@ -131,7 +134,6 @@ public sealed class JwtValidationTests(JwtApiFactory factory) : IClassFixture<Jw
         // A node started after the rotation verifies both.
         await using var second = factory.SecondNode();
         await second.InitializeAsync();
-        second.Clock!.Advance(TimeSpan.FromMinutes(11));
         Assert.Equal(200, (int)(await second.Api(before).GetAsync("/v1/auth/whoami")).StatusCode);
         Assert.Equal(200, (int)(await second.Api(after).GetAsync("/v1/auth/whoami")).StatusCode);
 
