@@ -19,7 +19,7 @@ public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<Browser
         }
 
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/signup", StringComparison.Ordinal));
+        await BrowserFixture.ArrivedAsync(page, url => !url.Contains("/signup", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class BrowserTests(BrowserFixture fixture) : IClassFixture<Browser
         await BrowserFixture.ScreenshotAsync(page, "09-sessions");
 
         await page.ClickAsync("#sign-out");
-        await page.WaitForURLAsync(url => url.Contains("/login", StringComparison.Ordinal));
+        await BrowserFixture.ArrivedAsync(page, url => url.Contains("/login", StringComparison.Ordinal));
         await BrowserFixture.ScreenshotAsync(page, "10-login");
         await page.GotoAsync("/settings/sessions");
         Assert.Contains("/login", page.Url, StringComparison.Ordinal);

@@ -37,7 +37,7 @@ public sealed class ConsentFlowTests(BrowserFixture fixture) : IClassFixture<Bro
         var arriving = client.NextAsync(ArrivalTimeout);
         await page.ClickAsync("#approve");
         var arrival = await arriving;
-        await page.WaitForURLAsync(url => url.StartsWith(client.RedirectUri, StringComparison.Ordinal));
+        await BrowserFixture.ArrivedAsync(page, url => url.StartsWith(client.RedirectUri, StringComparison.Ordinal));
 
         Assert.Equal(state, arrival["state"]);
         Assert.Equal(fixture.BaseAddress.ToString().TrimEnd('/'), arrival["iss"]);
@@ -68,7 +68,7 @@ public sealed class ConsentFlowTests(BrowserFixture fixture) : IClassFixture<Bro
         var arriving = client.NextAsync(ArrivalTimeout);
         await page.ClickAsync("#deny");
         var arrival = await arriving;
-        await page.WaitForURLAsync(url => url.StartsWith(client.RedirectUri, StringComparison.Ordinal));
+        await BrowserFixture.ArrivedAsync(page, url => url.StartsWith(client.RedirectUri, StringComparison.Ordinal));
 
         Assert.Equal("access_denied", arrival["error"]);
         Assert.Equal("s-123", arrival["state"]);
