@@ -33,6 +33,7 @@ public static class AccountEndpoints
             return TypedResults.Created((string?)null, session);
         })
             .AllowAnonymous()
+            .WithName("signUp").WithSummary("Create an account, its personal workspace and a session; the session token is in this answer only")
             .RequireRateLimiting(RateLimits.SignUpRateLimit)
             .WithMetadata(PasswordWorkMetadata.Instance)
             .CarriesSecret();
@@ -44,6 +45,7 @@ public static class AccountEndpoints
             return TypedResults.Ok(session);
         })
             .AllowAnonymous()
+            .WithName("signIn").WithSummary("Sign in with email and password; starts a session whose token is in this answer only")
             .WithMetadata(PasswordWorkMetadata.Instance)
             .CarriesSecret();
 
@@ -51,7 +53,7 @@ public static class AccountEndpoints
         {
             await mediator.Send(new SignOutCommand(), ct);
             return TypedResults.NoContent();
-        }).RequireCredential();
+        }).RequireCredential().WithName("signOut").WithSummary("End the session that makes this request (session tokens only)");
 
         return app;
     }

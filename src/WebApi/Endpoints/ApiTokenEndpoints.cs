@@ -21,21 +21,21 @@ public static class ApiTokenEndpoints
         {
             var created = await mediator.Send(new CreateApiTokenCommand(body.Name, body.ExpiresAt, body.Role), ct);
             return TypedResults.Created($"/v1/api_tokens/{created.Id}", created);
-        }).WorkspaceScoped().WithSummary("Create a workspace API token (owner or admin); the token is in this answer only").CarriesSecret();
+        }).WorkspaceScoped().WithName("createApiToken").WithSummary("Create a workspace API token (owner or admin); the token is in this answer only").CarriesSecret();
 
         group.MapGet("/", async (int? limit, string? cursor, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListApiTokensQuery(EndpointConventions.Page(limit, cursor)), ct)))
-            .WorkspaceScoped().WithSummary("List the workspace's API tokens, newest first");
+            .WorkspaceScoped().WithName("listApiTokens").WithSummary("List the workspace's API tokens, newest first");
 
         group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new GetApiTokenQuery(id), ct)))
-            .WorkspaceScoped().WithSummary("Get one API token");
+            .WorkspaceScoped().WithName("getApiToken").WithSummary("Get one API token");
 
         group.MapDelete("/{id}", async (string id, IMediator mediator, CancellationToken ct) =>
         {
             await mediator.Send(new RevokeApiTokenCommand(id), ct);
             return TypedResults.NoContent();
-        }).WorkspaceScoped().WithSummary("Revoke (delete) an API token at once (owner or admin)");
+        }).WorkspaceScoped().WithName("revokeApiToken").WithSummary("Revoke (delete) an API token at once (owner or admin)");
 
         return app;
     }

@@ -31,33 +31,33 @@ public static class InvitationEndpoints
         var workspace = app.MapGroup("/v1/invitations").WithTags("Invitations").RequireCredential();
 
         workspace.MapPost("/", InviteAsync).WorkspaceScoped().CarriesSecret()
-            .WithSummary("Invite someone by email or user_id (owner or admin); the same answer whether or not they have an account; an email invitation's code and accept_url are in this answer only");
+            .WithName("inviteMember").WithSummary("Invite someone by email or user_id (owner or admin); the same answer whether or not they have an account; an email invitation's code and accept_url are in this answer only");
 
         workspace.MapGet("/", async (int? limit, string? cursor, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListInvitationsQuery(EndpointConventions.Page(limit, cursor)), ct)))
-            .WorkspaceScoped().WithSummary("List the workspace's open invitations, newest first");
+            .WorkspaceScoped().WithName("listInvitations").WithSummary("List the workspace's open invitations, newest first");
 
         workspace.MapDelete("/{id}", async (string id, IMediator mediator, CancellationToken ct) =>
         {
             await mediator.Send(new RevokeInvitationCommand(id), ct);
             return TypedResults.NoContent();
-        }).WorkspaceScoped().WithSummary("Revoke an open invitation (owner or admin; an owner's invitation: owner)");
+        }).WorkspaceScoped().WithName("revokeInvitation").WithSummary("Revoke an open invitation (owner or admin; an owner's invitation: owner)");
 
         var mine = app.MapGroup("/v1/user/invitations").WithTags("Invitations").RequireCredential();
 
         mine.MapGet("/", async (IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListMyInvitationsQuery(), ct)))
-            .WithSummary("Your open invitations (to your email or your user id)");
+            .WithName("listMyInvitations").WithSummary("Your open invitations (to your email or your user id)");
 
         mine.MapPost("/{id}/accept", async (string id, DecideInvitationRequest? body, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new DecideInvitationCommand(id, Accept: true, body?.Code), ct)))
-            .WithSummary("Accept an invitation: you become a member with its role; answers the workspace");
+            .WithName("acceptInvitation").WithSummary("Accept an invitation: you become a member with its role; answers the workspace");
 
         mine.MapPost("/{id}/decline", async (string id, DecideInvitationRequest? body, IMediator mediator, CancellationToken ct) =>
         {
             await mediator.Send(new DecideInvitationCommand(id, Accept: false, body?.Code), ct);
             return TypedResults.NoContent();
-        }).WithSummary("Decline an invitation");
+        }).WithName("declineInvitation").WithSummary("Decline an invitation");
 
         return app;
     }

@@ -13,25 +13,25 @@ public static class SessionEndpoints
     public static IEndpointRouteBuilder MapSessionEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/auth/whoami", async (IMediator mediator, CancellationToken ct) => TypedResults.Ok(await mediator.Send(new WhoAmIQuery(), ct)))
-            .WithTags("Auth").RequireCredential().WithSummary("Who this credential is, and when it expires");
+            .WithTags("Auth").RequireCredential().WithName("whoAmI").WithSummary("Who this credential is, and when it expires");
 
         var group = app.MapGroup("/v1/sessions").WithTags("Sessions").RequireCredential();
 
         group.MapGet("/", async (int? limit, string? cursor, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListSessionsQuery(EndpointConventions.Page(limit, cursor)), ct)))
-            .WithSummary("List your sessions");
+            .WithName("listSessions").WithSummary("List your sessions");
 
         group.MapDelete("/{id}", async (string id, IMediator mediator, CancellationToken ct) =>
         {
             await mediator.Send(new RevokeSessionCommand(id), ct);
             return TypedResults.NoContent();
-        }).WithSummary("End one of your sessions");
+        }).WithName("endSession").WithSummary("End one of your sessions");
 
         group.MapDelete("/", async (IMediator mediator, CancellationToken ct) =>
         {
             await mediator.Send(new RevokeOtherSessionsCommand(), ct);
             return TypedResults.NoContent();
-        }).WithSummary("End all your sessions but the current one");
+        }).WithName("endOtherSessions").WithSummary("End all your sessions but the current one");
 
         return app;
     }

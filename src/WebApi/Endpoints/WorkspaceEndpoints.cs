@@ -20,22 +20,22 @@ public static class WorkspaceEndpoints
 
         group.MapGet("/", async (int? limit, string? cursor, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListWorkspacesQuery(EndpointConventions.Page(limit, cursor)), ct)))
-            .WithSummary("List the caller's workspaces (a workspace token sees only its own)");
+            .WithName("listWorkspaces").WithSummary("List the caller's workspaces (a workspace token sees only its own)");
 
         group.MapPost("/", async (CreateWorkspaceRequest body, IMediator mediator, CancellationToken ct) =>
         {
             var created = await mediator.Send(new CreateWorkspaceCommand(body.Name, body.Slug), ct);
             return TypedResults.Created($"/v1/workspaces/{created.Id}", created);
-        }).WithSummary("Create a workspace; the caller becomes its owner");
+        }).WithName("createWorkspace").WithSummary("Create a workspace; the caller becomes its owner");
 
         group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new GetWorkspaceQuery(id), ct)))
-            .WithSummary("Get a workspace the caller belongs to");
+            .WithName("getWorkspace").WithSummary("Get a workspace the caller belongs to");
 
         // The route id wins: the body cannot name another workspace.
         group.MapPatch("/{id}", async (string id, UpdateWorkspaceRequest body, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new UpdateWorkspaceCommand(id, body.Name, body.Slug), ct)))
-            .WithSummary("Rename a workspace (owner or admin)");
+            .WithName("updateWorkspace").WithSummary("Rename a workspace (owner or admin)");
 
         return app;
     }

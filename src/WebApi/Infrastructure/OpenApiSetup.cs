@@ -6,8 +6,10 @@ using Microsoft.OpenApi;
 namespace Akua.WebApi.Infrastructure;
 
 /// <summary>
-/// The OpenAPI 3.1 document of every <c>/v1</c> route: the bearer scheme, the Akua-Context header on
-/// workspace-scoped routes, and the error envelope on every error answer.
+/// The OpenAPI 3.1 document of every <c>/v1</c> route and the account routes: the server, an operationId on
+/// every operation (the endpoint's name: the CLI's generated client names its methods after it), described
+/// tags, the bearer scheme, the Akua-Context header on workspace-scoped routes, and the error envelope on
+/// every error answer. <c>docs/openapi.json</c> is this document; Redocly's recommended rules pass on it.
 /// </summary>
 public static class OpenApiSetup
 {
@@ -16,17 +18,22 @@ public static class OpenApiSetup
 
     public static IServiceCollection AddAkuaOpenApi(this IServiceCollection services) => services.AddOpenApi(options =>
     {
-        options.ShouldInclude = description => description.RelativePath?.StartsWith("v1/", StringComparison.Ordinal) == true;
-        options.AddDocumentTransformer((document, _, _) =>
+        options.ShouldInclude = description => description.RelativePath is { } path &&
+            (path.StartsWith("v1/", StringComparison.Ordinal) || path.StartsWith("api/auth/sign-", StringComparison.Ordinal));
+        options.AddDocumentTransformer((document, context, _) =>
         {
             document.Info = new OpenApiInfo
             {
                 Title = "Akua API",
                 Version = "v1",
+                License = new OpenApiLicense { Name = "Proprietary", Identifier = "LicenseRef-Akua-Proprietary" }, // an SPDX reference to a licence of one's own
                 Description = "Authenticate with Authorization: Bearer <session token | sk_akua_ workspace API token | OAuth2 JWT>. " +
                     "Timestamps are Unix seconds; lists are newest first with cursor pagination.",
             };
-            document.Servers = [];
+            // The document is made while serving a request, so in Development without a public URL the issuer is the request's.
+            var issuer = context.ApplicationServices.GetRequiredService<Akua.Application.Common.Abstractions.IIssuer>().Issuer;
+            document.Servers = [new OpenApiServer { Url = issuer, Description = "This server (its Akua:PublicUrl)" }];
+            document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
             {
@@ -73,6 +80,11 @@ public static class OpenApiSetup
                 });
             }
 
+            if (metadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().Any())
+            {
+                operation.Security = []; // no credential: this is how a caller gets its first one
+            }
+
             operation.Responses ??= new OpenApiResponses();
             foreach (var (status, description) in ErrorsOf(context.Description.HttpMethod, metadata.OfType<WorkspaceScopedMetadata>().Any()))
             {
@@ -89,6 +101,20 @@ public static class OpenApiSetup
             return Task.CompletedTask;
         });
     });
+
+    /// <summary>Every tag an operation uses, in the order a reader meets them.</summary>
+    public static readonly (string Name, string Description)[] Tags =
+    [
+        ("Accounts", "Sign up, sign in and sign out with email and password. A session token is a broad credential: it acts in any of its user's workspaces, named with Akua-Context."),
+        ("Auth", "The credential that makes the request: who it is, its kind, workspace, role and expiry."),
+        ("Sessions", "A user's signed-in sessions (the CLI, browsers): list them and end them."),
+        ("Workspaces", "The workspaces a user belongs to; every other resource lives in one."),
+        ("Members", "Who belongs to a workspace, and with which role (owner, admin, member)."),
+        ("Invitations", "Invitations to join a workspace, from its side and from the invited user's side."),
+        ("API tokens", "Workspace API tokens (sk_akua_...) for CI and scripts: shown once, stored hashed, revoked at once on every node."),
+        ("Installs", "The workspace's installs."),
+        ("OAuth clients", "Integrations registered in a workspace, which get OAuth2 access tokens (JWTs) with a user's consent."),
+    ];
 
     private static IEnumerable<(string Status, string Description)> ErrorsOf(string? method, bool workspaceScoped)
     {
