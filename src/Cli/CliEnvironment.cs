@@ -15,10 +15,19 @@ public sealed class CliEnvironment
 
     public required Func<string, string?> Variable { get; init; }
 
-    public required string Home { get; init; }
+    /// <summary>The home folder: <c>HOME</c> as set (the user profile on Windows); null when unset.</summary>
+    public required string? Home { get; init; }
+
+    public TextReader In { get; init; } = TextReader.Null;
 
     /// <summary>A person can answer prompts (stdin and stdout are a terminal).</summary>
     public bool IsInteractive { get; init; }
+
+    /// <summary>stdout is a terminal: aligned columns with headers; otherwise tab-separated rows for scripts.</summary>
+    public bool OutputIsTerminal { get; init; }
+
+    /// <summary>The terminal's width in columns (80 when it cannot be told).</summary>
+    public int Width { get; init; } = 80;
 
     /// <summary>Opens a URL in a browser; false when there is no display or no opener.</summary>
     public Func<string, bool> OpenBrowser { get; init; } = _ => false;
@@ -28,10 +37,27 @@ public sealed class CliEnvironment
         Out = Console.Out,
         Err = Console.Error,
         Variable = Environment.GetEnvironmentVariable,
-        Home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
+        // Not GetFolderPath(UserProfile): it answers "" for a HOME that does not exist, and a relative path made
+        // from "" would put the config in the working directory.
+        Home = OperatingSystem.IsWindows() ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify) : Environment.GetEnvironmentVariable("HOME"),
+        In = Console.In,
         IsInteractive = !Console.IsInputRedirected && !Console.IsOutputRedirected,
+        OutputIsTerminal = !Console.IsOutputRedirected,
+        Width = TerminalWidth(),
         OpenBrowser = OpenWithPlatformOpener,
     };
+
+    private static int TerminalWidth()
+    {
+        try
+        {
+            return !Console.IsOutputRedirected && Console.WindowWidth is > 0 and var width ? width : 80;
+        }
+        catch (IOException)
+        {
+            return 80;
+        }
+    }
 
     private static bool OpenWithPlatformOpener(string url)
     {

@@ -16,7 +16,7 @@ public sealed class ConfigurationAndExitCodeTests(ServerFixture server) : IClass
         cnap.Environment["AKUA_API_TOKEN"] = otherSession;
         var status = (await cnap.RunAsync("auth", "status", "--output", "json")).Expect(ExitCodes.Ok).Json;
         Assert.Equal(otherEmail, status.GetProperty("user").GetProperty("email").GetString());
-        Assert.StartsWith("environment", status.GetProperty("source").GetString(), StringComparison.Ordinal);
+        Assert.Equal("environment", status.GetProperty("source").GetString());
         Assert.NotEqual(email, otherEmail);
 
         // The file names a dead API; the environment's wins.

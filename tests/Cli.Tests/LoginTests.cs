@@ -60,7 +60,7 @@ public sealed partial class LoginTests(ServerFixture server) : IClassFixture<Ser
         var json = (await cnap.RunAsync("auth", "status", "--output", "json")).Expect(ExitCodes.Ok).Json;
         Assert.Equal("session", json.GetProperty("kind").GetString());
         Assert.Equal(email, json.GetProperty("user").GetProperty("email").GetString());
-        Assert.StartsWith("config file", json.GetProperty("source").GetString(), StringComparison.Ordinal);
+        Assert.Equal("config", json.GetProperty("source").GetString());
         Assert.Equal(server.ApiUrl, json.GetProperty("api_url").GetString());
         Assert.False(json.GetProperty("expires_soon").GetBoolean());
 
@@ -118,6 +118,39 @@ public sealed partial class LoginTests(ServerFixture server) : IClassFixture<Ser
         Assert.Equal(session, (await cnap.RunAsync("auth", "token")).Out.Trim());
     }
 
+    internal static Task<string> WaitForCodeAsync(ConcurrentStringWriter err, Task running) => UserCodeAsync(err, running);
+
     [GeneratedRegex("Your code: ([A-Z]{4}-[A-Z]{4})")]
     private static partial Regex UserCode();
+}
+
+/// <summary>The device login through a link that drops while it polls.</summary>
+public sealed class FlakyNetworkLoginTests(RelayedServerFixture server) : IClassFixture<RelayedServerFixture>
+{
+    [Fact]
+    public async Task Login_survives_a_connection_lost_while_polling()
+    {
+        var (email, _) = await server.SignUpAsync();
+        using var cnap = new Cnap(server.Relay.Url);
+        var err = new ConcurrentStringWriter();
+
+        var login = cnap.RunAsync(["auth", "login", "--no-browser"], TestContext.Current.CancellationToken, err);
+        var code = await LoginTests.WaitForCodeAsync(err, login);
+        server.Relay.Break();
+        while (!err.ToString().Contains("Lost contact", StringComparison.Ordinal) && !login.IsCompleted)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        // Approved while the CLI cannot reach the server; then the link comes back.
+        var browser = await BrowserSession.SignInAsync(BrowserSession.CookieClient(server.BaseAddress), email, ServerFixture.Password);
+        await browser.DecideAsync(code, approve: true);
+        server.Relay.Mend();
+
+        var result = (await login.WaitAsync(TimeSpan.FromSeconds(90), TestContext.Current.CancellationToken)).Expect(ExitCodes.Ok);
+        Assert.True(server.Relay.Dropped > 0, "no connection was dropped: the test proved nothing");
+        Assert.Contains("Lost contact", result.Err, StringComparison.Ordinal);
+        Assert.Contains("Back in contact", result.Err, StringComparison.Ordinal);
+        Assert.Equal(200, await server.WhoAmIStatusAsync((await cnap.RunAsync("auth", "token")).Expect(ExitCodes.Ok).Out.Trim()));
+    }
 }

@@ -18,7 +18,7 @@ public class ServerFixture : IAsyncLifetime
 
     protected virtual IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>();
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         var environment = new Dictionary<string, string>(Settings)
         {
@@ -52,7 +52,7 @@ public class ServerFixture : IAsyncLifetime
         return (int)(await Http.SendAsync(request, TestContext.Current.CancellationToken)).StatusCode;
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         Http.Dispose();
         if (_server is not null)
@@ -69,4 +69,27 @@ public class ServerFixture : IAsyncLifetime
 public sealed class LowLimitServerFixture : ServerFixture
 {
     protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["RateLimits__DeviceCodesPerMinute"] = "1" };
+}
+
+/// <summary>
+/// A server whose public URL is a relay in front of it, so everything the CLI does (discovery, polling) goes
+/// through a link the test can cut and mend.
+/// </summary>
+public sealed class RelayedServerFixture : ServerFixture
+{
+    public FlakyRelay Relay { get; } = new();
+
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["Akua__PublicUrl"] = Relay.Url };
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Relay.Target = BaseAddress;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await Relay.DisposeAsync();
+        await base.DisposeAsync();
+    }
 }

@@ -1,16 +1,17 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text.Json;
+using Akua.Cli.Api.Generated;
 
 namespace Akua.Cli.Api;
 
 /// <summary>
-/// The REST API as the CLI calls it: the bearer token on every request, <c>Akua-Context</c> only with a broad
-/// credential (a workspace token implies its workspace), and every failure turned into the right exit code.
+/// The REST API as the CLI calls it: the client generated from <c>docs/openapi.json</c> (ADR 0019), with the
+/// bearer token on every request, <c>Akua-Context</c> only with a broad credential (a workspace token implies its
+/// workspace), and every failure turned into one line and the right exit code.
 /// </summary>
-public sealed class AkuaApi(HttpClient http, string? token, string? workspace)
+public sealed class AkuaApi(HttpClient http, CapturingHandler capture, string apiUrl, Credential credential, string? workspace, string loginCommand = "cnap auth login")
 {
     public const string WorkspaceTokenPrefix = "sk_akua_";
 
@@ -22,99 +23,158 @@ public sealed class AkuaApi(HttpClient http, string? token, string? workspace)
     private static string OperatingSystemName =>
         OperatingSystem.IsLinux() ? "Linux" : OperatingSystem.IsMacOS() ? "macOS" : OperatingSystem.IsWindows() ? "Windows" : OperatingSystem.IsFreeBSD() ? "FreeBSD" : "Unix";
 
-    public HttpClient Http { get; } = http;
+    public Credential Credential { get; } = credential;
 
     public static bool IsWorkspaceToken(string? token) => token?.StartsWith(WorkspaceTokenPrefix, StringComparison.Ordinal) == true;
 
-    public Task<JsonElement> GetAsync(string path, CancellationToken cancellationToken, bool scoped = false) =>
-        SendAsync(HttpMethod.Get, path, null, scoped, cancellationToken);
+    /// <summary>
+    /// The <c>Akua-Context</c> value for a workspace-scoped call: none with a workspace token (its own workspace),
+    /// the active workspace with a broad credential, and a usage error when there is none.
+    /// </summary>
+    public string? Context => Credential.IsWorkspaceToken ? null
+        : workspace ?? throw new CliException(ExitCodes.Usage, "No active workspace. Run: cnap workspaces switch (or set AKUA_WORKSPACE_ID)");
 
-    public Task<JsonElement> PostAsync(string path, object? body, CancellationToken cancellationToken, bool scoped = false) =>
-        SendAsync(HttpMethod.Post, path, body, scoped, cancellationToken);
+    /// <summary>The body of the last answer, exactly as the server sent it (for <c>--output json</c>).</summary>
+    public JsonElement LastJson => capture.LastJson;
 
-    public Task<JsonElement> DeleteAsync(string path, CancellationToken cancellationToken, bool scoped = false) =>
-        SendAsync(HttpMethod.Delete, path, null, scoped, cancellationToken);
+    public Task<T> CallAsync<T>(Func<AkuaClient, CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+        GuardAsync(() => call(Client(), cancellationToken), cancellationToken);
 
-    private async Task<JsonElement> SendAsync(HttpMethod method, string path, object? body, bool scoped, CancellationToken cancellationToken)
-    {
-        if (token is null)
+    public Task CallAsync(Func<AkuaClient, CancellationToken, Task> call, CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
         {
-            throw new CliException(ExitCodes.NotAuthenticated, "Not logged in. Run: cnap auth login");
-        }
+            await call(Client(), cancellationToken);
+            return true;
+        }, cancellationToken);
 
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (scoped && !IsWorkspaceToken(token))
-        {
-            if (workspace is null)
-            {
-                throw new CliException(ExitCodes.Usage, "No active workspace. Run: cnap workspaces switch (or set AKUA_WORKSPACE_ID)");
-            }
+    private AkuaClient Client() => new(http) { BearerToken = Credential.Token, ReadResponseAsString = true }; // the body is kept for error messages
 
-            request.Headers.Add("Akua-Context", workspace);
-        }
-
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-        }
-
-        using var response = await SendRawAsync(Http, request, cancellationToken);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw Failure(response, text);
-        }
-
-        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
-    }
-
-    /// <summary>Sends, turning "no server there" into a retryable failure instead of a stack trace.</summary>
-    public static async Task<HttpResponseMessage> SendRawAsync(HttpClient http, HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<T> GuardAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
     {
         try
         {
-            return await http.SendAsync(request, cancellationToken);
+            return await Transport.GuardAsync(apiUrl, call, cancellationToken);
         }
-        catch (HttpRequestException e) when (e.InnerException is SocketException or IOException || e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
+        catch (AkuaApiException e)
         {
-            throw Unreachable(http.BaseAddress);
-        }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new CliException(ExitCodes.Retryable, $"The Akua API at {http.BaseAddress} did not answer in time. Try again.");
+            throw Failure(e);
         }
     }
 
-    public static CliException Unreachable(Uri? address) =>
-        new(ExitCodes.Retryable, $"Cannot reach the Akua API at {address}. Check --api-url or AKUA_API_URL, and that the server is running.");
-
-    private static CliException Failure(HttpResponseMessage response, string body)
+    private CliException Failure(AkuaApiException e)
     {
-        var message = $"The API answered {(int)response.StatusCode}.";
-        try
+        var (message, isEnvelope) = ErrorMessage(e.StatusCode, e.Response);
+        if (!isEnvelope && e.StatusCode is >= 200 and < 300)
         {
-            var error = JsonDocument.Parse(body).RootElement.GetProperty("error");
-            message = error.GetProperty("message").GetString() ?? message;
-            if (error.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Array)
-            {
-                message += " " + string.Join(" ", details.EnumerateArray().Select(d => $"{d.GetProperty("field").GetString()}: {d.GetProperty("message").GetString()}"));
-            }
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
+            return new CliException(ExitCodes.Error, $"The server at {apiUrl} did not answer like the Akua API (status {e.StatusCode}, not the JSON expected). Check --api-url or AKUA_API_URL.");
         }
 
-        return response.StatusCode switch
+        return e.StatusCode switch
         {
-            HttpStatusCode.Unauthorized => new CliException(ExitCodes.NotAuthenticated, message + " Run: cnap auth login"),
-            HttpStatusCode.Conflict => new CliException(ExitCodes.Conflict, message),
-            HttpStatusCode.TooManyRequests => new CliException(ExitCodes.Retryable, message + RetryHint(response)),
-            HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout => new CliException(ExitCodes.Retryable, message),
+            401 when Credential.Source == CredentialSource.Environment => new CliException(ExitCodes.NotAuthenticated,
+                $"{Credential.Variable} was refused by {apiUrl}: {message} Unset it to use your stored login, or set a valid token."),
+            401 => new CliException(ExitCodes.NotAuthenticated, $"{message} Your stored login for {apiUrl} no longer works. Run: {loginCommand}"),
+            409 => new CliException(ExitCodes.Conflict, message),
+            429 => new CliException(ExitCodes.Retryable, message + RetryHint(e.Headers)),
+            502 or 503 or 504 => new CliException(ExitCodes.Retryable, message),
             _ => new CliException(ExitCodes.Error, message),
         };
     }
 
-    public static string RetryHint(HttpResponseMessage response) =>
-        response.Headers.RetryAfter?.Delta is { } wait ? $" Try again in {Math.Ceiling(wait.TotalSeconds)} s." : string.Empty;
+    /// <summary>The envelope's message and field details (API.md section 2), or a sentence made from the status.</summary>
+    public static (string Message, bool IsEnvelope) ErrorMessage(int status, string? body)
+    {
+        try
+        {
+            var error = JsonDocument.Parse(body ?? string.Empty).RootElement.GetProperty("error");
+            var message = error.GetProperty("message").GetString() ?? $"The API answered {status}.";
+            if (error.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Array)
+            {
+                message += " " + string.Join(" ", details.EnumerateArray().Select(d => $"{d.GetProperty("field").GetString()}: {d.GetProperty("message").GetString()}"));
+            }
+
+            return (message, true);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return ($"The API answered {status}.", false);
+        }
+    }
+
+    private static string RetryHint(IReadOnlyDictionary<string, IEnumerable<string>> headers) =>
+        headers.FirstOrDefault(h => h.Key.Equals("Retry-After", StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault() is { } value
+        && int.TryParse(value, out var seconds) ? $" Try again in {seconds} s." : string.Empty;
+}
+
+/// <summary>Turns what can go wrong between here and the server into one line and an exit code.</summary>
+public static class Transport
+{
+    public static async Task<T> GuardAsync<T>(string apiUrl, Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (HttpRequestException e)
+        {
+            throw Failure(apiUrl, e);
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new CliException(ExitCodes.Retryable, $"The Akua API at {apiUrl} did not answer in time. Try again.");
+        }
+    }
+
+    public static CliException Failure(string apiUrl, HttpRequestException e)
+    {
+        if (e.HttpRequestError == HttpRequestError.SecureConnectionError || e.InnerException is AuthenticationException)
+        {
+            var reason = e.InnerException?.Message.TrimEnd('.') ?? e.Message.TrimEnd('.');
+            return new CliException(ExitCodes.Error, $"Could not open a TLS connection to {apiUrl}: {reason}. If the server speaks plain HTTP, use an http:// URL; if its certificate is not trusted, fix that.");
+        }
+
+        if (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError || e.InnerException is SocketException)
+        {
+            return Unreachable(apiUrl);
+        }
+
+        if (e.HttpRequestError is HttpRequestError.InvalidResponse or HttpRequestError.ResponseEnded or HttpRequestError.HttpProtocolError)
+        {
+            return new CliException(ExitCodes.Retryable, $"The server at {apiUrl} broke off or did not answer in HTTP ({e.HttpRequestError}). Check --api-url or AKUA_API_URL, then try again.");
+        }
+
+        return new CliException(ExitCodes.Error, $"The request to {apiUrl} failed: {e.Message}");
+    }
+
+    public static CliException Unreachable(string apiUrl) =>
+        new(ExitCodes.Retryable, $"Cannot reach the Akua API at {apiUrl}. Check --api-url or AKUA_API_URL, and that the server is running.");
+}
+
+/// <summary>Keeps the body of the last answer, so <c>--output json</c> prints what the server sent, field for field.</summary>
+public sealed class CapturingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    private byte[] _last = [];
+
+    public JsonElement LastJson
+    {
+        get
+        {
+            try
+            {
+                return JsonDocument.Parse(_last).RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+                return default;
+            }
+        }
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken);
+        await response.Content.LoadIntoBufferAsync(cancellationToken);
+        _last = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        return response;
+    }
 }

@@ -1,5 +1,7 @@
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using Akua.Cli.Api;
+using Akua.Cli.Api.Generated;
+using Akua.Cli.Output;
 using Duende.IdentityModel.Client;
 using Spectre.Console;
 
@@ -11,33 +13,63 @@ internal static class AuthCommands
     public const string ClientId = "cnap-cli";
     private static readonly TimeSpan ExpiryWarning = TimeSpan.FromDays(7);
 
-    public static async Task<int> LoginAsync(CliContext context, string? token, bool noBrowser, CancellationToken cancellationToken)
+    /// <param name="token">The <c>--token</c> value ("" when given empty), or null.</param>
+    public static async Task<int> LoginAsync(CliContext context, string? token, bool withToken, bool noBrowser, CancellationToken cancellationToken)
     {
-        token ??= await DeviceLoginAsync(context, noBrowser, cancellationToken);
-        var me = await WhoAmIAsync(context, token, cancellationToken);
+        if (token is not null && withToken)
+        {
+            throw new CliException(ExitCodes.Usage, "Give the token one way: --token <token> or --with-token (from stdin). Run 'cnap auth login --help' for usage.");
+        }
 
-        context.Config.Auth.Token = token;
-        context.Config.ApiUrl = context.ApiUrl;
-        if (context.Config.ActiveWorkspace is null && !AkuaApi.IsWorkspaceToken(token))
+        if (withToken)
+        {
+            token = (await context.Environment.In.ReadToEndAsync(cancellationToken)).Trim();
+            if (token.Length == 0)
+            {
+                throw new CliException(ExitCodes.Usage, "--with-token read no token from stdin. Example: echo \"$TOKEN\" | cnap auth login --with-token");
+            }
+        }
+        else if (token is not null && string.IsNullOrWhiteSpace(token))
+        {
+            throw new CliException(ExitCodes.Usage, "--token is empty. Pass the token, or pipe it to: cnap auth login --with-token");
+        }
+
+        token = token is null ? await DeviceLoginAsync(context, noBrowser, cancellationToken) : CliContext.CheckToken(token.Trim(), withToken ? "stdin" : "--token");
+        var api = context.ApiWith(new Credential(token, CredentialSource.Stored, context.ApiUrl));
+        WhoAmIResponse me;
+        try
+        {
+            me = await api.CallAsync((client, ct) => client.WhoAmIAsync(ct), cancellationToken);
+        }
+        catch (CliException e) when (e.ExitCode == ExitCodes.NotAuthenticated)
+        {
+            throw new CliException(ExitCodes.NotAuthenticated, $"{context.ApiUrl} rejected that token: it is unknown, expired or revoked. Nothing was stored.");
+        }
+
+        var meJson = api.LastJson;
+        var entry = context.Config.Ensure(context.ApiUrl);
+        entry.Token = token;
+        context.Config.ApiUrl = context.ApiUrl; // the server commands talk to from now on
+        if (entry.ActiveWorkspace is null && !AkuaApi.IsWorkspaceToken(token))
         {
             // A first login picks the user's first workspace, so workspace commands work at once.
-            var workspaces = await context.ApiWith(token).GetAsync("v1/workspaces?limit=1", cancellationToken);
-            context.Config.ActiveWorkspace = workspaces.Data().Select(w => w.Str("id")).FirstOrDefault();
+            var page = await api.CallAsync((client, ct) => client.ListWorkspacesAsync(limit: 1, cursor: null, cancellationToken: ct), cancellationToken);
+            entry.ActiveWorkspace = page.Data.Select(w => w.Id).FirstOrDefault();
         }
 
         context.Store.Save(context.Config);
         if (context.Json)
         {
-            context.PrintJson(me);
+            context.PrintJson(meJson);
         }
         else
         {
-            context.Say($"Logged in to {context.ApiUrl} as {Describe(me)}. The token is stored in {context.Store.Path}.");
+            context.Say($"Logged in to {context.ApiUrl} as {Describe(me)}. The token is stored in {context.Store.Path}, for this server only.");
         }
 
-        if (context.TokenFromEnvironment)
+        if (context.Credential?.Source == CredentialSource.Environment)
         {
-            context.Say("Note: AKUA_API_TOKEN is set in your environment and wins over the stored token.");
+            context.Say($"Note: {Credential.Variable} is set in your environment and wins over the stored token.");
         }
 
         return ExitCodes.Ok;
@@ -45,134 +77,154 @@ internal static class AuthCommands
 
     public static async Task<int> StatusAsync(CliContext context, CancellationToken cancellationToken)
     {
-        if (context.Token is null)
-        {
-            throw new CliException(ExitCodes.NotAuthenticated, "Not logged in. Run: cnap auth login");
-        }
-
-        var me = await context.Api.GetAsync("v1/auth/whoami", cancellationToken);
-        var kind = me.Str("kind")!;
-        var expiresAt = me.Seconds("expires_at");
-        var expiresSoon = expiresAt is { } at && DateTimeOffset.FromUnixTimeSeconds(at) - DateTimeOffset.UtcNow < ExpiryWarning;
+        var api = context.Api;
+        var me = await api.CallAsync((client, ct) => client.WhoAmIAsync(ct), cancellationToken);
+        var meJson = api.LastJson;
+        var expiresSoon = me.Expires_at is { } at && DateTimeOffset.FromUnixTimeSeconds(at) - DateTimeOffset.UtcNow < ExpiryWarning;
         if (expiresSoon)
         {
-            context.Say($"Warning: this credential expires on {Render.Time(expiresAt)}. Log in again or create a new token before then.");
+            context.Say($"Warning: this credential expires on {Times.Absolute(me.Expires_at)}. Log in again or create a new token before then.");
+        }
+
+        // A broad credential acts in the active workspace: name it, and say so when it is gone.
+        WorkspaceResponse? active = null;
+        JsonNode? activeJson = null;
+        string? activeProblem = null;
+        if (!api.Credential.IsWorkspaceToken && context.Workspace is { } workspaceId)
+        {
+            try
+            {
+                active = await api.CallAsync((client, ct) => client.GetWorkspaceAsync(workspaceId, ct), cancellationToken);
+                activeJson = JsonNode.Parse(api.LastJson.GetRawText());
+            }
+            catch (CliException e) when (e.ExitCode == ExitCodes.Error)
+            {
+                activeProblem = $"{workspaceId} (not one of yours any more: cnap workspaces switch)";
+            }
         }
 
         if (context.Json)
         {
-            context.PrintJson(new Dictionary<string, object?>
-            {
-                ["api_url"] = context.ApiUrl,
-                ["kind"] = kind,
-                ["id"] = me.Str("id"),
-                ["prefix"] = Render.Mask(context.Token, me.Str("prefix")),
-                ["user"] = me.GetProperty("user"),
-                ["workspace"] = me.GetProperty("workspace"),
-                ["role"] = me.Str("role"),
-                ["expires_at"] = expiresAt,
-                ["expires_soon"] = expiresSoon,
-                ["last_used_at"] = me.Seconds("last_used_at"),
-                ["source"] = context.TokenSource,
-                ["active_workspace"] = AkuaApi.IsWorkspaceToken(context.Token) ? null : context.Workspace,
-            });
+            var data = JsonNode.Parse(meJson.GetRawText())!.AsObject();
+            data["api_url"] = context.ApiUrl;
+            data["source"] = api.Credential.Source == CredentialSource.Environment ? "environment" : "config";
+            data["config_file"] = context.Store.Path;
+            data["expires_soon"] = expiresSoon;
+            data["active_workspace"] = activeJson ?? (context.Workspace is { } id && !api.Credential.IsWorkspaceToken ? new JsonObject { ["id"] = id } : null);
+            context.PrintJson(data);
             return ExitCodes.Ok;
         }
 
-        var table = Render.Table("", "");
-        table.HideHeaders();
-        table.Row("API", context.ApiUrl);
-        table.Row("Logged in as", Describe(me));
-        table.Row("Credential", $"{kind} {Render.Mask(context.Token, me.Str("prefix"))}");
-        if (me.Str("role") is { } role)
+        var terminal = context.Environment.OutputIsTerminal;
+        var rows = new List<(string Key, string Value)>
         {
-            table.Row("Role", role);
+            ("Server", context.ApiUrl),
+            ("Logged in as", Describe(me)),
+            ("Credential", $"{Kind(me.Kind)} {Mask(api.Credential.Token, me.Prefix)}"),
+        };
+        if (me.Role is { } role)
+        {
+            rows.Add(("Role", role.ToString().ToLowerInvariant()));
         }
 
-        table.Row("Expires", Render.Time(expiresAt) + (expiresSoon ? "  (soon!)" : string.Empty));
-        table.Row("Token from", context.TokenSource);
-        if (!AkuaApi.IsWorkspaceToken(context.Token))
+        rows.Add(("Expires", Times.Absolute(me.Expires_at) + (expiresSoon ? "  (soon!)" : string.Empty)));
+        rows.Add(("Token from", api.Credential.Origin(context.Store.Path)));
+        if (!api.Credential.IsWorkspaceToken)
         {
-            table.Row("Active workspace", context.Workspace ?? "none (cnap workspaces switch)");
+            rows.Add(("Active workspace", active is not null ? $"{active.Name} ({active.Id})" : activeProblem ?? "none (cnap workspaces switch)"));
         }
 
-        context.Out.Write(table);
+        var width = rows.Max(r => r.Key.Length);
+        foreach (var (key, value) in rows)
+        {
+            context.Environment.Out.WriteLine(terminal ? $"{(key + ":").PadRight(width + 2)}{value}" : $"{key}\t{value}");
+        }
+
         return ExitCodes.Ok;
     }
 
+    /// <summary>
+    /// Ends the session stored for this server, whatever the environment holds, then removes it from the file.
+    /// Says exactly what happened; <c>AKUA_API_TOKEN</c> is the user's to unset, never sent here.
+    /// </summary>
     public static async Task<int> LogoutAsync(CliContext context, CancellationToken cancellationToken)
     {
-        if (context.Token is null)
+        var fromEnvironment = context.Credential?.Source == CredentialSource.Environment;
+        var environmentNote = $"{Credential.Variable} is still set in your environment, and commands use it; cnap never stores or ends it: unset it yourself.";
+        if (context.Config.For(context.ApiUrl)?.Token is not { Length: > 0 } stored)
         {
-            context.Say("Not logged in.");
+            context.Say($"Not logged in to {context.ApiUrl}: nothing is stored for it in {context.Store.Path ?? "the config file"}.");
+            if (fromEnvironment)
+            {
+                context.Say(environmentNote);
+            }
+
             return ExitCodes.Ok;
         }
 
-        if (!AkuaApi.IsWorkspaceToken(context.Token))
+        var credential = new Credential(stored, CredentialSource.Stored, context.ApiUrl);
+        string done;
+        if (credential.IsWorkspaceToken)
         {
-            // End the session on the server, not only here. An already ended one is fine.
+            done = $"Removed the workspace API token {Mask(stored)} from {context.Store.Path}. It still works until it is revoked: cnap auth tokens revoke <id>.";
+        }
+        else if (stored.Contains('.', StringComparison.Ordinal))
+        {
+            done = $"Removed the OAuth access token from {context.Store.Path}. It stays valid until it expires (at most 15 minutes).";
+        }
+        else
+        {
+            // The session ends on the server first: if the server cannot be reached, nothing is removed, so the
+            // user can try again rather than leave a live session behind.
             try
             {
-                await context.Api.PostAsync("api/auth/sign-out", null, cancellationToken);
+                await context.ApiWith(credential).CallAsync((client, ct) => client.SignOutAsync(ct), cancellationToken);
+                done = $"Ended the session on {context.ApiUrl} and removed it from {context.Store.Path}.";
             }
             catch (CliException e) when (e.ExitCode == ExitCodes.NotAuthenticated)
             {
+                done = $"The session had already ended on {context.ApiUrl}; removed it from {context.Store.Path}.";
+            }
+            catch (CliException e) when (e.ExitCode == ExitCodes.Retryable)
+            {
+                throw new CliException(ExitCodes.Retryable, $"{e.Message} The session was not ended, and is still stored: try again.");
             }
         }
 
-        if (context.TokenFromEnvironment)
+        context.Config.Ensure(context.ApiUrl).Token = null;
+        context.Store.Save(context.Config);
+        context.Say(done);
+        if (fromEnvironment)
         {
-            context.Say("The session is ended, but AKUA_API_TOKEN is still set in your environment: unset it.");
-            return ExitCodes.Ok;
+            context.Say(environmentNote);
         }
 
-        context.Config.Auth.Token = null;
-        context.Store.Save(context.Config);
-        context.Say(AkuaApi.IsWorkspaceToken(context.Token)
-            ? "Forgot the workspace API token (it still works; revoke it with cnap auth tokens revoke)."
-            : "Logged out.");
         return ExitCodes.Ok;
     }
 
     public static int PrintToken(CliContext context)
     {
-        if (context.Token is null)
-        {
-            throw new CliException(ExitCodes.NotAuthenticated, "Not logged in. Run: cnap auth login");
-        }
-
-        context.Environment.Out.WriteLine(context.Token);
+        var credential = context.Credential ?? throw context.NotLoggedIn();
+        context.Environment.Out.WriteLine(credential.Token);
         return ExitCodes.Ok;
-    }
-
-    private static async Task<JsonElement> WhoAmIAsync(CliContext context, string token, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await context.ApiWith(token).GetAsync("v1/auth/whoami", cancellationToken);
-        }
-        catch (CliException e) when (e.ExitCode == ExitCodes.NotAuthenticated)
-        {
-            throw new CliException(ExitCodes.NotAuthenticated, "The server rejected that token: it is unknown, expired or revoked.");
-        }
     }
 
     /// <summary>RFC 8628 with a library made for it: discovery, device authorization, polling at the server's pace.</summary>
     private static async Task<string> DeviceLoginAsync(CliContext context, bool noBrowser, CancellationToken cancellationToken)
     {
-        var discovery = await context.Http.GetDiscoveryDocumentAsync(new DiscoveryDocumentRequest
+        var discovery = await Transport.GuardAsync(context.ApiUrl, () => context.Http.GetDiscoveryDocumentAsync(new DiscoveryDocumentRequest
         {
             Address = context.ApiUrl,
             Policy = new DiscoveryPolicy { DiscoveryDocumentPath = ".well-known/oauth-authorization-server", RequireKeySet = false },
-        }, cancellationToken);
+        }, cancellationToken), cancellationToken);
         ThrowIfFailed(context, discovery, "discover the login endpoints");
 
-        var authorization = await context.Http.RequestDeviceAuthorizationAsync(new DeviceAuthorizationRequest
+        var authorization = await Transport.GuardAsync(context.ApiUrl, () => context.Http.RequestDeviceAuthorizationAsync(new DeviceAuthorizationRequest
         {
             Address = discovery.DeviceAuthorizationEndpoint,
             ClientId = ClientId,
             ClientCredentialStyle = ClientCredentialStyle.PostBody,
-        }, cancellationToken);
+        }, cancellationToken), cancellationToken);
         ThrowIfFailed(context, authorization, "start the login");
 
         var url = authorization.VerificationUriComplete ?? authorization.VerificationUri!;
@@ -190,13 +242,20 @@ internal static class AuthCommands
             : await poll();
     }
 
+    /// <summary>
+    /// Polls at the server's interval (growing on <c>slow_down</c>, RFC 8628 section 3.5). A dropped connection
+    /// or a 5xx is not the end: the code is still good, so it retries with backoff until the code expires.
+    /// </summary>
     private static async Task<string> PollAsync(CliContext context, string tokenEndpoint, DeviceAuthorizationResponse authorization, CancellationToken cancellationToken)
     {
         var interval = TimeSpan.FromSeconds(authorization.Interval > 0 ? authorization.Interval : 5);
         var deadline = DateTimeOffset.UtcNow.AddSeconds(authorization.ExpiresIn ?? 900);
-        while (DateTimeOffset.UtcNow < deadline)
+        var wait = interval;
+        var failures = 0;
+        while (DateTimeOffset.UtcNow + wait < deadline)
         {
-            await Task.Delay(interval, cancellationToken);
+            await Task.Delay(wait, cancellationToken);
+            wait = interval;
             var answer = await context.Http.RequestDeviceTokenAsync(new DeviceTokenRequest
             {
                 Address = tokenEndpoint,
@@ -204,6 +263,24 @@ internal static class AuthCommands
                 ClientCredentialStyle = ClientCredentialStyle.PostBody,
                 DeviceCode = authorization.DeviceCode!,
             }, cancellationToken);
+            if (IsTransient(answer))
+            {
+                failures++;
+                wait = TimeSpan.FromSeconds(Math.Min(60, interval.TotalSeconds * Math.Pow(2, Math.Min(failures, 6))));
+                if (failures == 1)
+                {
+                    context.Say($"Lost contact with {context.ApiUrl}; still waiting, retrying every few seconds until the code expires.");
+                }
+
+                continue;
+            }
+
+            if (failures > 0)
+            {
+                context.Say($"Back in contact with {context.ApiUrl}.");
+                failures = 0;
+            }
+
             if (!answer.IsError)
             {
                 return answer.AccessToken!;
@@ -214,7 +291,8 @@ internal static class AuthCommands
                 case "authorization_pending":
                     continue;
                 case "slow_down":
-                    interval += TimeSpan.FromSeconds(5); // RFC 8628 section 3.5, and it stays grown
+                    interval += TimeSpan.FromSeconds(5); // and it stays grown
+                    wait = interval;
                     continue;
                 case "access_denied":
                     throw new CliException(ExitCodes.Error, "The login was denied in the browser.");
@@ -226,8 +304,15 @@ internal static class AuthCommands
             }
         }
 
-        throw new CliException(ExitCodes.Error, "The code expired before it was approved. Run cnap auth login again.");
+        throw new CliException(ExitCodes.Error, failures > 0
+            ? $"The code expired while {context.ApiUrl} could not be reached. Run cnap auth login again."
+            : "The code expired before it was approved. Run cnap auth login again.");
     }
+
+    /// <summary>No answer at all (the library turns a dropped connection or a timeout into an exception result), or a 5xx.</summary>
+    private static bool IsTransient(TokenResponse answer) =>
+        answer.ErrorType == ResponseErrorType.Exception
+        || answer.HttpStatusCode is System.Net.HttpStatusCode.BadGateway or System.Net.HttpStatusCode.ServiceUnavailable or System.Net.HttpStatusCode.GatewayTimeout or System.Net.HttpStatusCode.InternalServerError;
 
     private static void ThrowIfFailed(CliContext context, ProtocolResponse response, string what)
     {
@@ -236,18 +321,35 @@ internal static class AuthCommands
             return;
         }
 
-        if (response.ErrorType == ResponseErrorType.Exception && response.Exception is HttpRequestException or System.Net.Sockets.SocketException)
+        if (response.ErrorType == ResponseErrorType.Exception)
         {
-            throw AkuaApi.Unreachable(context.Http.BaseAddress);
+            throw response.Exception switch
+            {
+                HttpRequestException e => Transport.Failure(context.ApiUrl, e),
+                System.Net.Sockets.SocketException or IOException => Transport.Unreachable(context.ApiUrl),
+                TaskCanceledException => new CliException(ExitCodes.Retryable, $"The Akua API at {context.ApiUrl} did not answer in time. Try again."),
+                _ => new CliException(ExitCodes.Error, $"Could not {what} at {context.ApiUrl}: {response.Error}. Check --api-url or AKUA_API_URL."),
+            };
         }
 
         throw response.HttpStatusCode == System.Net.HttpStatusCode.TooManyRequests
             ? new CliException(ExitCodes.Retryable, $"Could not {what}: too many attempts from this address. Wait a minute, then try again.")
-            : new CliException(ExitCodes.Error, $"Could not {what}: {response.Error}");
+            : new CliException(ExitCodes.Error, $"Could not {what} at {context.ApiUrl}: {response.Error}");
     }
 
-    private static string Describe(JsonElement me) =>
-        me.GetProperty("user") is { ValueKind: JsonValueKind.Object } user
-            ? $"{user.Str("name")} <{user.Str("email")}>"
-            : $"workspace {me.GetProperty("workspace").Str("name")} ({me.GetProperty("workspace").Str("id")}), role {me.Str("role")}";
+    private static string Describe(WhoAmIResponse me) =>
+        me.User is { } user
+            ? $"{user.Name} <{user.Email}>"
+            : $"workspace {me.Workspace?.Name} ({me.Workspace?.Id}), role {me.Role?.ToString().ToLowerInvariant()}";
+
+    private static string Kind(CredentialKind kind) => kind switch
+    {
+        CredentialKind.Session => "session",
+        CredentialKind.Jwt => "OAuth access token (JWT)",
+        _ => "workspace API token",
+    };
+
+    /// <summary>A token for display: the API's prefix of a workspace token, else its first four characters.</summary>
+    public static string Mask(string token, string? prefix = null) =>
+        (prefix ?? (token.Length > 4 ? token[..4] : string.Empty)) + "…";
 }

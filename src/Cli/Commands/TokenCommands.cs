@@ -1,5 +1,6 @@
 using System.Globalization;
-using System.Text.Json;
+using Akua.Cli.Api.Generated;
+using Akua.Cli.Output;
 using Spectre.Console;
 
 namespace Akua.Cli.Commands;
@@ -9,68 +10,92 @@ internal static class TokenCommands
 {
     public static async Task<int> ListAsync(CliContext context, CancellationToken cancellationToken)
     {
-        var page = await context.Api.GetAsync("v1/api_tokens?limit=100", cancellationToken, scoped: true);
-        if (!context.Json && !page.Data().Any())
+        var api = context.Api;
+        var page = await api.CallAsync((client, ct) => client.ListApiTokensAsync(limit: 100, cursor: null, akua_Context: api.Context, cancellationToken: ct), cancellationToken);
+        if (context.Json)
+        {
+            context.PrintJson(api.LastJson.GetProperty("data"));
+            return ExitCodes.Ok;
+        }
+
+        if (page.Data.Count == 0)
         {
             context.Say("No API tokens in this workspace. Create one with: cnap auth tokens create --name <name>");
             return ExitCodes.Ok;
         }
 
-        context.Print(page.GetProperty("data"), () =>
+        var table = new Output.Table(
+            new Column("ID"),
+            new Column("Name", Shortens: true),
+            new Column("Token", DropOrder: 2),
+            new Column("Role"),
+            new Column("Created", DropOrder: 1),
+            new Column("Last used", DropOrder: 3),
+            new Column("Expires"));
+        foreach (var t in page.Data)
         {
-            var table = Render.Table("ID", "Name", "Token", "Role", "Created", "Last used", "Expires");
-            foreach (var t in page.Data())
-            {
-                table.Row(t.Str("id"), t.Str("name"), t.Str("prefix") + "…", t.Str("role"), Render.Time(t.Seconds("created_at")), Render.Time(t.Seconds("last_used_at")), Render.Time(t.Seconds("expires_at")));
-            }
+            table.Row(t.Id, t.Name, context.Environment.OutputIsTerminal ? t.Prefix + "…" : t.Prefix, Role(t.Role), context.Time(t.Created_at), context.Time(t.Last_used_at), context.Time(t.Expires_at));
+        }
 
-            return table;
-        });
+        context.Print(table);
+        if (page.Has_more)
+        {
+            context.Say("Showing the newest 100 tokens.");
+        }
+
         return ExitCodes.Ok;
     }
 
     public static async Task<int> CreateAsync(CliContext context, string name, string? expiresIn, string role, CancellationToken cancellationToken)
     {
         long? expiresAt = expiresIn is null ? null : DateTimeOffset.UtcNow.Add(ParseDuration(expiresIn)).ToUnixTimeSeconds();
-        var created = await context.Api.PostAsync("v1/api_tokens", new { name, expires_at = expiresAt, role }, cancellationToken, scoped: true);
+        var api = context.Api;
+        var created = await api.CallAsync((client, ct) => client.CreateApiTokenAsync(new CreateApiTokenRequest { Name = name, Expires_at = expiresAt, Role = role == "member" ? CreateApiTokenRequestRole.Member : CreateApiTokenRequestRole.Admin }, akua_Context: api.Context, cancellationToken: ct), cancellationToken);
         if (context.Json)
         {
-            context.PrintJson(created);
+            context.PrintJson(api.LastJson);
             return ExitCodes.Ok;
         }
 
-        context.Say($"Created {created.Str("id")} ({created.Str("role")}, expires {Render.Time(created.Seconds("expires_at"))}). Copy the token now: it is shown once.");
-        context.Environment.Out.WriteLine(created.Str("token"));
+        context.Say($"Created {created.Id} ({Role(created.Role)}, expires {Times.Absolute(created.Expires_at)}). Copy the token now: it is shown once.");
+        context.Environment.Out.WriteLine(created.Token);
         return ExitCodes.Ok;
     }
 
     public static async Task<int> RevokeAsync(CliContext context, string id, bool yes, CancellationToken cancellationToken)
     {
+        var api = context.Api;
+
+        // Name what is about to be revoked, so the prompt is answered about a token, not an id.
+        var token = await api.CallAsync((client, ct) => client.GetApiTokenAsync(id, akua_Context: api.Context, cancellationToken: ct), cancellationToken);
+        var named = $"\"{token.Name}\" ({token.Prefix}…, {token.Id})";
         if (!yes)
         {
             if (!context.Environment.IsInteractive)
             {
-                throw new CliException(ExitCodes.ConfirmationRequired, $"Revoking {id} cannot be undone: pass --yes to confirm.");
+                throw new CliException(ExitCodes.ConfirmationRequired, $"Revoking {named} cannot be undone: pass --yes to confirm.");
             }
 
-            if (!await context.Err.ConfirmAsync($"Revoke {id}? Anything using it stops working at once.", defaultValue: false, cancellationToken))
+            if (!await context.Err.ConfirmAsync($"Revoke {Markup.Escape(named)}? Anything using it stops working at once.", defaultValue: false, cancellationToken))
             {
                 throw new CliException(ExitCodes.ConfirmationRequired, "Not revoked.");
             }
         }
 
-        await context.Api.DeleteAsync($"v1/api_tokens/{Uri.EscapeDataString(id)}", cancellationToken, scoped: true);
+        await api.CallAsync((client, ct) => client.RevokeApiTokenAsync(id, akua_Context: api.Context, cancellationToken: ct), cancellationToken);
         if (context.Json)
         {
-            context.PrintJson(new { id, revoked = true });
+            context.PrintJson(new System.Text.Json.Nodes.JsonObject { ["id"] = token.Id, ["revoked"] = true });
         }
         else
         {
-            context.Say($"Revoked {id}.");
+            context.Say($"Revoked {named}.");
         }
 
         return ExitCodes.Ok;
     }
+
+    internal static string Role(WorkspaceRole role) => role.ToString().ToLowerInvariant();
 
     /// <summary><c>30d</c>, <c>12h</c>, <c>2w</c>, <c>1y</c>, <c>90m</c>.</summary>
     public static TimeSpan ParseDuration(string text)
@@ -78,7 +103,7 @@ internal static class TokenCommands
         var unit = text.Length > 1 ? char.ToLowerInvariant(text[^1]) : ' ';
         if (!int.TryParse(text.AsSpan(0, Math.Max(0, text.Length - 1)), NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count <= 0)
         {
-            throw new CliException(ExitCodes.Usage, $"--expires-in '{text}' is not a duration like 30d, 12h, 2w or 1y.");
+            throw new CliException(ExitCodes.Usage, $"--expires-in '{text}' is not a duration like 30d, 12h, 2w or 1y. Run 'cnap auth tokens create --help' for usage.");
         }
 
         return unit switch
@@ -88,7 +113,7 @@ internal static class TokenCommands
             'd' => TimeSpan.FromDays(count),
             'w' => TimeSpan.FromDays(count * 7),
             'y' => TimeSpan.FromDays(count * 365),
-            _ => throw new CliException(ExitCodes.Usage, $"--expires-in '{text}' is not a duration like 30d, 12h, 2w or 1y."),
+            _ => throw new CliException(ExitCodes.Usage, $"--expires-in '{text}' is not a duration like 30d, 12h, 2w or 1y. Run 'cnap auth tokens create --help' for usage."),
         };
     }
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Akua.Cli.Api;
+using Akua.Cli.Api.Generated;
+using Akua.Cli.Output;
 using Spectre.Console;
 
 namespace Akua.Cli.Commands;
@@ -10,14 +12,14 @@ internal static class WorkspaceCommands
 {
     public static async Task<int> ListAsync(CliContext context, CancellationToken cancellationToken)
     {
-        var workspaces = await AllAsync(context, cancellationToken);
+        var (workspaces, json) = await AllAsync(context, cancellationToken);
         if (context.Json)
         {
             var data = new JsonArray();
-            foreach (var w in workspaces)
+            foreach (var w in json)
             {
                 var node = JsonNode.Parse(w.GetRawText())!.AsObject();
-                node["active"] = w.Str("id") == context.Workspace;
+                node["active"] = w.GetProperty("id").GetString() == context.Workspace;
                 data.Add(node);
             }
 
@@ -25,47 +27,50 @@ internal static class WorkspaceCommands
             return ExitCodes.Ok;
         }
 
-        var table = Render.Table("", "ID", "Name", "Slug", "Role");
+        var table = new Output.Table(new Column(string.Empty), new Column("ID"), new Column("Name", Shortens: true), new Column("Slug", Shortens: true), new Column("Role"));
         foreach (var w in workspaces)
         {
-            table.Row(w.Str("id") == context.Workspace ? "*" : string.Empty, w.Str("id"), w.Str("name"), w.Str("slug"), w.Str("role"));
+            table.Row(w.Id == context.Workspace ? "*" : string.Empty, w.Id, w.Name, w.Slug, TokenCommands.Role(w.Role));
         }
 
-        context.Out.Write(table);
+        context.Print(table);
         return ExitCodes.Ok;
     }
 
     public static async Task<int> SwitchAsync(CliContext context, string? id, CancellationToken cancellationToken)
     {
-        if (AkuaApi.IsWorkspaceToken(context.Token))
+        if (context.Credential?.IsWorkspaceToken == true)
         {
             throw new CliException(ExitCodes.Usage, "A workspace API token always acts on its own workspace; there is nothing to switch.");
         }
 
-        var workspaces = await AllAsync(context, cancellationToken);
+        var (workspaces, json) = await AllAsync(context, cancellationToken);
         if (id is null)
         {
             if (!context.Environment.IsInteractive)
             {
-                throw new CliException(ExitCodes.Usage, "Name the workspace: cnap workspaces switch <id> (there is no terminal to choose from).");
+                throw new CliException(ExitCodes.Usage, "Name the workspace: cnap workspaces switch <id or slug> (there is no terminal to choose from). Run 'cnap workspaces switch --help' for usage.");
             }
 
-            var choice = await context.Err.PromptAsync(new SelectionPrompt<JsonElement>()
+            // The current workspace comes first, so Enter keeps it, and it says that it is the current one.
+            var ordered = workspaces.OrderByDescending(w => w.Id == context.Workspace).ToList();
+            var choice = await context.Err.PromptAsync(new SelectionPrompt<WorkspaceResponse>()
                 .Title("Switch to which workspace?")
-                .UseConverter(w => $"{Markup.Escape(w.Str("name") ?? "")} ({w.Str("id")}, {w.Str("role")})")
-                .AddChoices(workspaces), cancellationToken);
-            id = choice.Str("id");
+                .UseConverter(w => Markup.Escape($"{w.Name} ({w.Slug}, {TokenCommands.Role(w.Role)})") + (w.Id == context.Workspace ? " [green](current)[/]" : string.Empty))
+                .AddChoices(ordered), cancellationToken);
+            id = choice.Id;
         }
 
-        var chosen = workspaces.FirstOrDefault(w => w.Str("id") == id || w.Str("slug") == id);
-        if (chosen.ValueKind != JsonValueKind.Object)
+        var index = workspaces.FindIndex(w => w.Id == id || w.Slug == id);
+        if (index < 0)
         {
-            throw new CliException(ExitCodes.Error, $"You are not a member of a workspace '{id}'. See: cnap workspaces list");
+            throw new CliException(ExitCodes.Error, $"You are not a member of a workspace '{id}' on {context.ApiUrl}. See: cnap workspaces list");
         }
 
-        context.Config.ActiveWorkspace = chosen.Str("id");
+        var chosen = workspaces[index];
+        context.Config.Ensure(context.ApiUrl).ActiveWorkspace = chosen.Id;
         context.Store.Save(context.Config);
-        context.Say($"Active workspace: {chosen.Str("name")} ({chosen.Str("id")}).");
+        context.Say($"Active workspace on {context.ApiUrl}: {chosen.Name} ({chosen.Id}).");
         if (context.Environment.Variable("AKUA_WORKSPACE_ID") is { Length: > 0 })
         {
             context.Say("Note: AKUA_WORKSPACE_ID is set in your environment and wins over this choice.");
@@ -73,7 +78,7 @@ internal static class WorkspaceCommands
 
         if (context.Json)
         {
-            context.PrintJson(chosen);
+            context.PrintJson(json[index]);
         }
 
         return ExitCodes.Ok;
@@ -81,28 +86,35 @@ internal static class WorkspaceCommands
 
     public static async Task<int> CreateAsync(CliContext context, string name, string? slug, CancellationToken cancellationToken)
     {
-        var created = await context.Api.PostAsync("v1/workspaces", new { name, slug }, cancellationToken);
-        context.Print(created, () =>
+        var api = context.Api;
+        var created = await api.CallAsync((client, ct) => client.CreateWorkspaceAsync(new CreateWorkspaceRequest { Name = name, Slug = slug }, ct), cancellationToken);
+        if (context.Json)
         {
-            var table = Render.Table("ID", "Name", "Slug", "Role");
-            table.Row(created.Str("id"), created.Str("name"), created.Str("slug"), created.Str("role"));
-            return table;
-        });
+            context.PrintJson(api.LastJson);
+            return ExitCodes.Ok;
+        }
+
+        context.Print(new Output.Table(new Column("ID"), new Column("Name", Shortens: true), new Column("Slug", Shortens: true), new Column("Role"))
+            .Row(created.Id, created.Name, created.Slug, TokenCommands.Role(created.Role)));
         return ExitCodes.Ok;
     }
 
-    private static async Task<List<JsonElement>> AllAsync(CliContext context, CancellationToken cancellationToken)
+    /// <summary>Every page of the caller's workspaces, typed and as the API sent them.</summary>
+    private static async Task<(List<WorkspaceResponse> Typed, List<JsonElement> Json)> AllAsync(CliContext context, CancellationToken cancellationToken)
     {
-        var all = new List<JsonElement>();
+        var api = context.Api;
+        var typed = new List<WorkspaceResponse>();
+        var json = new List<JsonElement>();
         string? cursor = null;
         do
         {
-            var page = await context.Api.GetAsync("v1/workspaces?limit=100" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)), cancellationToken);
-            all.AddRange(page.Data());
-            cursor = page.Str("next_cursor");
+            var page = await api.CallAsync((client, ct) => client.ListWorkspacesAsync(limit: 100, cursor: cursor, cancellationToken: ct), cancellationToken);
+            typed.AddRange(page.Data);
+            json.AddRange(api.LastJson.GetProperty("data").EnumerateArray());
+            cursor = page.Next_cursor;
         }
         while (cursor is not null);
 
-        return all;
+        return (typed, json);
     }
 }

@@ -1,32 +1,81 @@
+using System.Text;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 
 namespace Akua.Cli.Config;
 
-/// <summary><c>~/.cnap/config.yaml</c>: <c>api_url</c>, <c>active_workspace</c>, <c>auth.token</c>.</summary>
+/// <summary>
+/// <c>~/.cnap/config.yaml</c>: the server commands talk to by default (<c>api_url</c>: the last one logged in to),
+/// and per server (like gh's hosts) its credential and active workspace. A token is stored under the server that
+/// accepted it and is sent to no other (ADR 0019).
+/// </summary>
+/// <example>
+/// <code>
+/// api_url: https://auth.example.com
+/// servers:
+///   https://auth.example.com:
+///     token: ...
+///     active_workspace: ws_...
+/// </code>
+/// </example>
 public sealed class CnapConfig
 {
     public string? ApiUrl { get; set; }
 
+    public Dictionary<string, ServerEntry> Servers { get; set; } = [];
+
+    /// <summary>Before per-server credentials (cnap 0.1): one token, bound to <see cref="ApiUrl"/>. Read, never written.</summary>
     public string? ActiveWorkspace { get; set; }
 
-    public AuthSection Auth { get; set; } = new();
+    /// <inheritdoc cref="ActiveWorkspace"/>
+    public LegacyAuth? Auth { get; set; }
 
-    public sealed class AuthSection
+    /// <summary>The entry of <paramref name="apiUrl"/> (canonical), if any.</summary>
+    public ServerEntry? For(string apiUrl) => Servers.GetValueOrDefault(apiUrl);
+
+    /// <summary>The entry of <paramref name="apiUrl"/>, made if missing.</summary>
+    public ServerEntry Ensure(string apiUrl) => Servers.TryGetValue(apiUrl, out var entry) ? entry : Servers[apiUrl] = new ServerEntry();
+
+    /// <summary>Moves a cnap 0.1 file's single token under the server it was used with.</summary>
+    internal void Upgrade()
+    {
+        if (Auth?.Token is { Length: > 0 } token || ActiveWorkspace is { Length: > 0 })
+        {
+            var server = ServerUrl.Normalize(ApiUrl ?? ServerUrl.Default, "the config file's api_url");
+            var entry = Ensure(server);
+            entry.Token ??= Auth?.Token;
+            entry.ActiveWorkspace ??= ActiveWorkspace;
+        }
+
+        Auth = null;
+        ActiveWorkspace = null;
+        Servers = Servers.Where(s => s.Value is not null).ToDictionary(s => s.Key, s => s.Value);
+    }
+
+    public sealed class ServerEntry
+    {
+        public string? Token { get; set; }
+
+        public string? ActiveWorkspace { get; set; }
+    }
+
+    public sealed class LegacyAuth
     {
         public string? Token { get; set; }
     }
 }
 
 /// <summary>
-/// Reads and writes the config file: the folder is 0700 and the file 0600 (it holds a token), written to a
-/// temporary file first and moved into place, so a crash never leaves half a file.
+/// Reads and writes the config file. It is found like this: <c>--config</c>, else <c>CNAP_CONFIG</c>, else
+/// <c>.cnap/config.yaml</c> in the home folder (<c>HOME</c>; the user profile on Windows), never the working
+/// directory. The folder is made 0700 and the file 0600 (it holds tokens), written to a temporary file first
+/// and moved into place, so a crash never leaves half a file. Every failure is one line that says what to do.
 /// </summary>
-public sealed class ConfigStore(string path)
+public sealed class ConfigStore
 {
     private static readonly ISerializer Serializer = new SerializerBuilder()
         .WithNamingConvention(UnderscoredNamingConvention.Instance)
-        .ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitNull)
+        .ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitNull | DefaultValuesHandling.OmitEmptyCollections)
         .Build();
 
     private static readonly IDeserializer Deserializer = new DeserializerBuilder()
@@ -34,64 +83,141 @@ public sealed class ConfigStore(string path)
         .IgnoreUnmatchedProperties()
         .Build();
 
-    public string Path { get; } = path;
+    private static readonly UTF8Encoding Utf8WithoutBom = new(encoderShouldEmitUTF8Identifier: false);
 
-    /// <summary>The file named by <c>--config</c>, else <c>CNAP_CONFIG</c>, else <c>~/.cnap/config.yaml</c>.</summary>
-    public static ConfigStore Locate(string? option, CliEnvironment environment) => new(
-        !string.IsNullOrEmpty(option) ? option
-        : environment.Variable("CNAP_CONFIG") is { Length: > 0 } fromEnvironment ? fromEnvironment
-        : System.IO.Path.Combine(environment.Home, ".cnap", "config.yaml"));
+    private readonly string? _unusableReason;
+
+    private ConfigStore(string? path, string? unusableReason)
+    {
+        Path = path;
+        _unusableReason = unusableReason;
+    }
+
+    /// <summary>The file, or null when there is no home folder to put it in (then only the environment can log in).</summary>
+    public string? Path { get; }
+
+    public static ConfigStore Locate(string? option, CliEnvironment environment)
+    {
+        if (!string.IsNullOrWhiteSpace(option))
+        {
+            return new ConfigStore(System.IO.Path.GetFullPath(option), null);
+        }
+
+        if (environment.Variable("CNAP_CONFIG") is { } named && !string.IsNullOrWhiteSpace(named))
+        {
+            return new ConfigStore(System.IO.Path.GetFullPath(named), null);
+        }
+
+        var home = environment.Home;
+        if (string.IsNullOrWhiteSpace(home) || !System.IO.Path.IsPathFullyQualified(home))
+        {
+            return new ConfigStore(null, "there is no home folder (HOME is not set to an absolute path)");
+        }
+
+        return new ConfigStore(System.IO.Path.Combine(home, ".cnap", "config.yaml"), null);
+    }
 
     public CnapConfig Load()
     {
-        if (!File.Exists(Path))
+        if (Path is null || !File.Exists(Path))
         {
             return new CnapConfig();
         }
 
+        string text;
         try
         {
-            return Deserializer.Deserialize<CnapConfig?>(File.ReadAllText(Path)) ?? new CnapConfig();
+            text = File.ReadAllText(Path, Encoding.UTF8);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException(ExitCodes.Error, $"Cannot read the config file {Path}: {Reason(e)}.");
+        }
+
+        CnapConfig config;
+        try
+        {
+            config = Deserializer.Deserialize<CnapConfig?>(text) ?? new CnapConfig();
         }
         catch (YamlDotNet.Core.YamlException e)
         {
             throw new CliException(ExitCodes.Error, $"The config file {Path} is not valid YAML (line {e.Start.Line}). Fix or delete it.");
         }
+
+        config.Servers ??= [];
+        config.Upgrade();
+        return config;
     }
 
     public void Save(CnapConfig config)
     {
-        var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
-        var isUnix = !OperatingSystem.IsWindows();
-        if (!Directory.Exists(folder))
+        if (Path is null)
         {
+            throw new CliException(ExitCodes.Error, $"Cannot store anything: {_unusableReason}. Set HOME, or name a file with --config or CNAP_CONFIG (or, in CI, use AKUA_API_TOKEN and store nothing).");
+        }
+
+        var folder = System.IO.Path.GetDirectoryName(Path)!;
+        var isUnix = !OperatingSystem.IsWindows();
+        try
+        {
+            if (!Directory.Exists(folder))
+            {
+                // Only the config's own folder is made: a home folder that is missing (or is a file) is a mistake to
+                // report, not to paper over by writing somewhere else.
+                foreach (var level in new[] { folder, System.IO.Path.GetDirectoryName(folder) })
+                {
+                    if (level is not null && File.Exists(level))
+                    {
+                        throw new CliException(ExitCodes.Error, $"Cannot write the config file {Path}: {level} is a file, not a folder. Name another file with --config or CNAP_CONFIG.");
+                    }
+                }
+
+                if (System.IO.Path.GetDirectoryName(folder) is { } parent && !Directory.Exists(parent))
+                {
+                    throw new CliException(ExitCodes.Error, $"Cannot write the config file {Path}: the folder {parent} does not exist. Create it, or name another file with --config or CNAP_CONFIG.");
+                }
+
+                if (isUnix)
+                {
+                    Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                }
+                else
+                {
+                    Directory.CreateDirectory(folder);
+                }
+            }
+
+            var temporary = Path + ".tmp";
+            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
             if (isUnix)
             {
-                Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
             }
-            else
+
+            using (var writer = new StreamWriter(temporary, Utf8WithoutBom, options))
             {
-                Directory.CreateDirectory(folder);
+                writer.Write(Serializer.Serialize(config));
             }
-        }
 
-        var temporary = Path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (isUnix)
+            if (isUnix)
+            {
+                File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            File.Move(temporary, Path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            throw new CliException(ExitCodes.Error, $"Cannot write the config file {Path}: {Reason(e)}. Name another file with --config or CNAP_CONFIG (or, in CI, use AKUA_API_TOKEN and store nothing).");
         }
-
-        using (var writer = new StreamWriter(temporary, System.Text.Encoding.UTF8, options))
-        {
-            writer.Write(Serializer.Serialize(config));
-        }
-
-        if (isUnix)
-        {
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        File.Move(temporary, Path, overwrite: true);
     }
+
+    private static string Reason(Exception e) => e switch
+    {
+        UnauthorizedAccessException => "permission denied",
+        DirectoryNotFoundException => "its folder does not exist",
+        FileNotFoundException => "it does not exist",
+        PathTooLongException => "the path is too long",
+        _ => e.Message.TrimEnd('.'),
+    };
 }
