@@ -53,7 +53,8 @@ public sealed class CliContext : IDisposable
 
         if (environment.Variable(Credential.Variable) is { } fromEnvironment && fromEnvironment.Length > 0)
         {
-            Credential = new Credential(CheckToken(fromEnvironment.Trim(), Credential.Variable), CredentialSource.Environment, ApiUrl);
+            // Checked when it is sent (ApiWith), not here: logout and login act on the stored entry whatever it holds.
+            Credential = new Credential(fromEnvironment.Trim(), CredentialSource.Environment, ApiUrl);
         }
         else if (Nonempty(Config.For(ApiUrl)?.Token) is { } stored)
         {
@@ -94,7 +95,11 @@ public sealed class CliContext : IDisposable
     /// <summary>The API with this invocation's credential; "not logged in" (exit 3) when there is none.</summary>
     public AkuaApi Api => ApiWith(Credential ?? throw NotLoggedIn());
 
-    public AkuaApi ApiWith(Credential credential) => new(Http, _capture, ApiUrl, credential, Workspace, LoginCommand);
+    public AkuaApi ApiWith(Credential credential)
+    {
+        CheckToken(credential.Token, credential.Source == CredentialSource.Environment ? Credential.Variable : $"the config file ({Store.Path})");
+        return new(Http, _capture, ApiUrl, credential, Workspace, LoginCommand);
+    }
 
     /// <summary>The command that logs in to this invocation's server.</summary>
     public string LoginCommand => _apiUrlFromFlag ? $"cnap auth login --api-url {ApiUrl}" : "cnap auth login";
@@ -108,7 +113,10 @@ public sealed class CliContext : IDisposable
     }
 
     /// <summary>A line for the person at the terminal (stderr, so stdout stays data).</summary>
-    public void Say(string message) => Environment.Err.WriteLine(message);
+    public void Say(string message) => Environment.Err.WriteLine(TerminalText.Safe(message));
+
+    /// <summary>A line of data for stdout (names in it are made safe for a terminal).</summary>
+    public void Line(string text) => Environment.Out.WriteLine(TerminalText.Safe(text));
 
     public void PrintJson(JsonNode? data) => Environment.Out.WriteLine(JsonOutput.Format(data));
 

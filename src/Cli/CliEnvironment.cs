@@ -18,9 +18,10 @@ public sealed class CliEnvironment
     /// <summary>The home folder: <c>HOME</c> as set (the user profile on Windows); null when unset.</summary>
     public required string? Home { get; init; }
 
-    public TextReader In { get; init; } = TextReader.Null;
+    /// <summary>stdin, opened only when a command reads it (<c>--with-token</c>).</summary>
+    public Func<TextReader> In { get; init; } = () => TextReader.Null;
 
-    /// <summary>A person can answer prompts (stdin and stdout are a terminal).</summary>
+    /// <summary>A person can answer prompts (stdin, stdout and stderr are a terminal).</summary>
     public bool IsInteractive { get; init; }
 
     /// <summary>stdout is a terminal: aligned columns with headers; otherwise tab-separated rows for scripts.</summary>
@@ -40,8 +41,9 @@ public sealed class CliEnvironment
         // Not GetFolderPath(UserProfile): it answers "" for a HOME that does not exist, and a relative path made
         // from "" would put the config in the working directory.
         Home = OperatingSystem.IsWindows() ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify) : Environment.GetEnvironmentVariable("HOME"),
-        In = Console.In,
-        IsInteractive = !Console.IsInputRedirected && !Console.IsOutputRedirected,
+        In = () => Console.In,
+        // Prompts are drawn on stderr: a person must see it as well as type.
+        IsInteractive = !Console.IsInputRedirected && !Console.IsOutputRedirected && !Console.IsErrorRedirected,
         OutputIsTerminal = !Console.IsOutputRedirected,
         Width = TerminalWidth(),
         OpenBrowser = OpenWithPlatformOpener,

@@ -32,7 +32,7 @@ public static class CnapApp
         }
         catch (CliException e)
         {
-            await environment.Err.WriteLineAsync("error: " + e.Message);
+            await environment.Err.WriteLineAsync("error: " + Output.TerminalText.Safe(e.Message)); // it may name what someone else chose
             return e.ExitCode;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -43,7 +43,7 @@ public static class CnapApp
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A failure no one foresaw is still one line and exit 1; the stack trace only on request.
-            await environment.Err.WriteLineAsync($"error: unexpected {e.GetType().Name}: {e.Message}");
+            await environment.Err.WriteLineAsync($"error: unexpected {e.GetType().Name}: {Output.TerminalText.Safe(e.Message)}");
             if (environment.Variable("CNAP_DEBUG") is { Length: > 0 })
             {
                 await environment.Err.WriteLineAsync(e.ToString());

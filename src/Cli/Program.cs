@@ -11,4 +11,16 @@ Console.CancelKeyPress += (_, e) =>
     }
 };
 
-return await CnapApp.RunAsync(args, CliEnvironment.FromProcess(), cancellation.Token);
+CliEnvironment environment;
+try
+{
+    environment = CliEnvironment.FromProcess();
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+{
+    // Even here, one line (a closed stdout or stderr, a terminal that cannot be read).
+    Console.Error.WriteLine($"error: cannot start: {e.Message}");
+    return ExitCodes.Error;
+}
+
+return await CnapApp.RunAsync(args, environment, cancellation.Token);

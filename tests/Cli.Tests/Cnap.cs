@@ -57,24 +57,34 @@ public sealed partial class Cnap : IDisposable
 
     /// <summary>
     /// Runs <c>cnap args</c> at a terminal <paramref name="width"/> columns wide (a pty, via util-linux
-    /// <c>script</c>), typing <paramref name="keys"/>. A terminal has one screen: stdout and stderr arrive together.
+    /// <c>script</c>). Once <paramref name="prompt"/> is on the screen (a person reads before typing), types
+    /// <paramref name="keys"/>. A terminal has one screen: stdout and stderr arrive together.
     /// </summary>
-    public async Task<Result> RunInTerminalAsync(int width, string keys, params string[] args)
+    public async Task<Result> RunInTerminalAsync(int width, string keys, string? prompt, params string[] args)
     {
         var start = Start(args, width);
         using var process = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("script did not start");
-        var screen = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var screen = new ConcurrentStringWriter();
+        var reading = PumpAsync(process.StandardOutput, screen);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        foreach (var key in keys)
+        if (prompt is not null)
         {
-            await Task.Delay(300); // a person types after the prompt is drawn
-            await process.StandardInput.WriteAsync(key);
+            var deadline = DateTime.UtcNow + Longest;
+            while (!screen.ToString().Contains(prompt, StringComparison.Ordinal))
+            {
+                Assert.False(process.HasExited && reading.IsCompleted, $"cnap ended before asking '{prompt}':\n{screen}");
+                Assert.True(DateTime.UtcNow < deadline, $"cnap never asked '{prompt}':\n{screen}");
+                await Task.Delay(50);
+            }
+
+            await process.StandardInput.WriteAsync(keys);
             await process.StandardInput.FlushAsync();
         }
 
         await WaitAsync(process);
+        await reading;
         process.StandardInput.Close();
-        return new Result(process.ExitCode, EscapeSequences().Replace((await screen).Replace("\r\n", "\n", StringComparison.Ordinal), string.Empty), await stderr);
+        return new Result(process.ExitCode, EscapeSequences().Replace(screen.ToString().Replace("\r\n", "\n", StringComparison.Ordinal), string.Empty), await stderr);
     }
 
     /// <summary>What a terminal does not show: escape sequences (cursor keys mode, colours, cursor moves).</summary>
@@ -103,7 +113,11 @@ public sealed partial class Cnap : IDisposable
         }
         else
         {
-            start = new ProcessStartInfo("dotnet") { ArgumentList = { Program } };
+            // Under `dotnet test Akua.sln` the test host descends from MSBuild worker nodes, which ignore SIGINT, and
+            // an ignored signal stays ignored across exec: .NET then never sees the Ctrl-C the tests send (two tests
+            // hung in the first fresh run of the README's command). A program at a terminal has the default; so
+            // does this one.
+            start = new ProcessStartInfo("env") { ArgumentList = { "--default-signal=INT", "dotnet", Program } };
             foreach (var arg in args)
             {
                 start.ArgumentList.Add(arg);

@@ -15,8 +15,11 @@ public sealed class RecordingListener : IAsyncDisposable
     private readonly List<string> _requests = [];
     private readonly Task _loop;
 
-    public RecordingListener()
+    private readonly string _message;
+
+    public RecordingListener(string message = "Not here.")
     {
+        _message = message;
         _listener.Start();
         _loop = Task.Run(AcceptAsync);
     }
@@ -69,8 +72,9 @@ public sealed class RecordingListener : IAsyncDisposable
                     _requests.Add(head.ToString());
                 }
 
-                var body = "{\"error\":{\"code\":\"unauthorized\",\"message\":\"Not here.\",\"request_id\":\"x\"}}";
-                await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}"));
+                var body = Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(new { error = new { code = "unauthorized", message = _message, request_id = "x" } }));
+                await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"));
+                await stream.WriteAsync(body);
             }
         }
     }
@@ -107,7 +111,9 @@ public sealed class FlakyRelay : IAsyncDisposable
     public string Url => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<TcpClient, bool> _open = new();
+    private readonly System.Collections.Concurrent.ConcurrentBag<TcpClient> _held = [];
     private volatile bool _broken;
+    private volatile bool _stalled;
 
     public bool Broken => _broken;
 
@@ -123,7 +129,27 @@ public sealed class FlakyRelay : IAsyncDisposable
         }
     }
 
-    public void Mend() => _broken = false;
+    /// <summary>
+    /// Cuts every open connection, then takes new ones and never answers (a black-holed network): only the
+    /// client's own timeout ends such a request.
+    /// </summary>
+    public void Stall()
+    {
+        _stalled = true;
+        Break();
+    }
+
+    public void Mend()
+    {
+        _broken = false;
+        _stalled = false;
+        foreach (var held in _held)
+        {
+            Reset(held);
+        }
+
+        _held.Clear();
+    }
 
     private static void Reset(TcpClient client)
     {
@@ -155,7 +181,15 @@ public sealed class FlakyRelay : IAsyncDisposable
             if (_broken)
             {
                 Interlocked.Increment(ref _dropped);
-                Reset(client);
+                if (_stalled)
+                {
+                    _held.Add(client); // open, silent
+                }
+                else
+                {
+                    Reset(client);
+                }
+
                 continue;
             }
 
@@ -192,6 +226,11 @@ public sealed class FlakyRelay : IAsyncDisposable
         await _stop.CancelAsync();
         _listener.Stop();
         await _loop;
+        foreach (var held in _held)
+        {
+            Reset(held);
+        }
+
         _stop.Dispose();
     }
 }

@@ -20,12 +20,12 @@ public sealed class PromptTests(ServerFixture server) : IClassFixture<ServerFixt
         var id = created.GetProperty("id").GetString()!;
         var token = created.GetProperty("token").GetString()!;
 
-        var screen = (await cnap.RunInTerminalAsync(100, "n\r", "auth", "tokens", "revoke", id)).Expect(ExitCodes.ConfirmationRequired).Out;
+        var screen = (await cnap.RunInTerminalAsync(100, "n\r", "Revoke", "auth", "tokens", "revoke", id)).Expect(ExitCodes.ConfirmationRequired).Out;
 
         Assert.Contains($"Revoke \"deploy-bot\" ({created.GetProperty("prefix").GetString()}…, {id})?", screen, StringComparison.Ordinal);
         Assert.Equal(200, await server.WhoAmIStatusAsync(token));
 
-        (await cnap.RunInTerminalAsync(100, "y\r", "auth", "tokens", "revoke", id)).Expect(ExitCodes.Ok);
+        (await cnap.RunInTerminalAsync(100, "y\r", "Revoke", "auth", "tokens", "revoke", id)).Expect(ExitCodes.Ok);
         Assert.Equal(401, await server.WhoAmIStatusAsync(token));
     }
 
@@ -34,17 +34,20 @@ public sealed class PromptTests(ServerFixture server) : IClassFixture<ServerFixt
     {
         Cnap.RequireTerminal();
         using var cnap = await LoggedInAsync();
+        var personal = (await cnap.RunAsync("workspaces", "list", "--output", "json")).Expect(ExitCodes.Ok).Json.EnumerateArray().Single();
+        var personalId = personal.GetProperty("id").GetString()!;
         var second = (await cnap.RunAsync("workspaces", "create", "Second team", "--output", "json")).Expect(ExitCodes.Ok).Json.GetProperty("id").GetString()!;
-        (await cnap.RunAsync("workspaces", "switch", second)).Expect(ExitCodes.Ok);
 
-        // Enter at once keeps the current one.
-        var screen = (await cnap.RunInTerminalAsync(100, "\r", "workspaces", "switch")).Expect(ExitCodes.Ok).Out;
+        // The list is newest first, so "Second team" leads it; the current (older) workspace must still come first.
+        (await cnap.RunAsync("workspaces", "switch", personalId)).Expect(ExitCodes.Ok);
+        var screen = (await cnap.RunInTerminalAsync(100, "\r", "Switch to which workspace?", "workspaces", "switch")).Expect(ExitCodes.Ok).Out;
 
-        Assert.Contains("Second team (second-team", screen, StringComparison.Ordinal);
         Assert.Contains("(current)", screen, StringComparison.Ordinal);
         var active = (await cnap.RunAsync("workspaces", "list", "--output", "json")).Json.EnumerateArray().Single(w => w.GetProperty("active").GetBoolean());
-        Assert.Equal(second, active.GetProperty("id").GetString());
+        Assert.Equal(personalId, active.GetProperty("id").GetString());
 
+        // Down, Enter picks the other one.
+        (await cnap.RunInTerminalAsync(100, "\u001b[B\r", "Switch to which workspace?", "workspaces", "switch")).Expect(ExitCodes.Ok);
         // And status names it.
         var status = (await cnap.RunAsync("auth", "status")).Expect(ExitCodes.Ok).Out;
         Assert.Contains($"Active workspace\tSecond team ({second})", status, StringComparison.Ordinal);

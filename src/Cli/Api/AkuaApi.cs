@@ -153,6 +153,7 @@ public static class Transport
 /// <summary>Keeps the body of the last answer, so <c>--output json</c> prints what the server sent, field for field.</summary>
 public sealed class CapturingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
 {
+    private const long MaxBody = 16 * 1024 * 1024;
     private byte[] _last = [];
 
     public JsonElement LastJson
@@ -173,7 +174,7 @@ public sealed class CapturingHandler(HttpMessageHandler inner) : DelegatingHandl
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var response = await base.SendAsync(request, cancellationToken);
-        await response.Content.LoadIntoBufferAsync(cancellationToken);
+        await response.Content.LoadIntoBufferAsync(MaxBody, cancellationToken); // a wrong --api-url may stream forever
         _last = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         return response;
     }

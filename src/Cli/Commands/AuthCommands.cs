@@ -23,7 +23,7 @@ internal static class AuthCommands
 
         if (withToken)
         {
-            token = (await context.Environment.In.ReadToEndAsync(cancellationToken)).Trim();
+            token = (await context.Environment.In().ReadToEndAsync(cancellationToken)).Trim();
             if (token.Length == 0)
             {
                 throw new CliException(ExitCodes.Usage, "--with-token read no token from stdin. Example: echo \"$TOKEN\" | cnap auth login --with-token");
@@ -34,6 +34,9 @@ internal static class AuthCommands
             throw new CliException(ExitCodes.Usage, "--token is empty. Pass the token, or pipe it to: cnap auth login --with-token");
         }
 
+        // Where the token will be stored is checked first: a device login must not leave a live session on the
+        // server that nothing remembers.
+        context.Store.EnsureWritable();
         token = token is null ? await DeviceLoginAsync(context, noBrowser, cancellationToken) : CliContext.CheckToken(token.Trim(), withToken ? "stdin" : "--token");
         var api = context.ApiWith(new Credential(token, CredentialSource.Stored, context.ApiUrl));
         WhoAmIResponse me;
@@ -48,16 +51,30 @@ internal static class AuthCommands
 
         var meJson = api.LastJson;
         var entry = context.Config.Ensure(context.ApiUrl);
+        var replaced = entry.Token is { } previous && previous != token ? previous : null;
         entry.Token = token;
         context.Config.ApiUrl = context.ApiUrl; // the server commands talk to from now on
-        if (entry.ActiveWorkspace is null && !AkuaApi.IsWorkspaceToken(token))
+        if (!AkuaApi.IsWorkspaceToken(token))
         {
-            // A first login picks the user's first workspace, so workspace commands work at once.
-            var page = await api.CallAsync((client, ct) => client.ListWorkspacesAsync(limit: 1, cursor: null, cancellationToken: ct), cancellationToken);
-            entry.ActiveWorkspace = page.Data.Select(w => w.Id).FirstOrDefault();
+            // The active workspace stays if this user is in it (a login again); otherwise the user's newest one,
+            // so workspace commands work at once.
+            var page = await api.CallAsync((client, ct) => client.ListWorkspacesAsync(limit: 100, cursor: null, cancellationToken: ct), cancellationToken);
+            if (!page.Data.Any(w => w.Id == entry.ActiveWorkspace))
+            {
+                entry.ActiveWorkspace = page.Data.Select(w => w.Id).FirstOrDefault();
+            }
+        }
+        else
+        {
+            entry.ActiveWorkspace = null;
         }
 
         context.Store.Save(context.Config);
+        if (replaced is not null)
+        {
+            await EndReplacedAsync(context, replaced, cancellationToken);
+        }
+
         if (context.Json)
         {
             context.PrintJson(meJson);
@@ -73,6 +90,29 @@ internal static class AuthCommands
         }
 
         return ExitCodes.Ok;
+    }
+
+    /// <summary>A login over a stored session ends that session on the server (best effort), so none is left alive unremembered.</summary>
+    private static async Task EndReplacedAsync(CliContext context, string previous, CancellationToken cancellationToken)
+    {
+        if (AkuaApi.IsWorkspaceToken(previous) || previous.Contains('.', StringComparison.Ordinal) || previous.Any(c => c <= ' ' || c > '~'))
+        {
+            return; // a workspace token or a JWT is not a session: nothing to end here
+        }
+
+        try
+        {
+            await context.ApiWith(new Credential(previous, CredentialSource.Stored, context.ApiUrl)).CallAsync((client, ct) => client.SignOutAsync(ct), cancellationToken);
+            context.Say("Ended the session this login replaced.");
+        }
+        catch (CliException e) when (e.ExitCode is ExitCodes.NotAuthenticated or ExitCodes.Error)
+        {
+            // Already ended, or not a session: nothing is left alive.
+        }
+        catch (CliException)
+        {
+            context.Say($"Could not end the session this login replaced; end it at {context.ApiUrl}/settings/sessions.");
+        }
     }
 
     public static async Task<int> StatusAsync(CliContext context, CancellationToken cancellationToken)
@@ -137,7 +177,7 @@ internal static class AuthCommands
         var width = rows.Max(r => r.Key.Length);
         foreach (var (key, value) in rows)
         {
-            context.Environment.Out.WriteLine(terminal ? $"{(key + ":").PadRight(width + 2)}{value}" : $"{key}\t{value}");
+            context.Line(terminal ? $"{(key + ":").PadRight(width + 2)}{value}" : $"{key}\t{value}");
         }
 
         return ExitCodes.Ok;
@@ -170,7 +210,7 @@ internal static class AuthCommands
         }
         else if (stored.Contains('.', StringComparison.Ordinal))
         {
-            done = $"Removed the OAuth access token from {context.Store.Path}. It stays valid until it expires (at most 15 minutes).";
+            done = $"Removed the OAuth access token from {context.Store.Path}. It stays valid until it expires (see cnap auth status before logging out).";
         }
         else
         {
@@ -256,14 +296,23 @@ internal static class AuthCommands
         {
             await Task.Delay(wait, cancellationToken);
             wait = interval;
-            var answer = await context.Http.RequestDeviceTokenAsync(new DeviceTokenRequest
+            TokenResponse? answer;
+            try
             {
-                Address = tokenEndpoint,
-                ClientId = ClientId,
-                ClientCredentialStyle = ClientCredentialStyle.PostBody,
-                DeviceCode = authorization.DeviceCode!,
-            }, cancellationToken);
-            if (IsTransient(answer))
+                answer = await context.Http.RequestDeviceTokenAsync(new DeviceTokenRequest
+                {
+                    Address = tokenEndpoint,
+                    ClientId = ClientId,
+                    ClientCredentialStyle = ClientCredentialStyle.PostBody,
+                    DeviceCode = authorization.DeviceCode!,
+                }, cancellationToken);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                answer = null; // the HTTP timeout: a stalled connection, not the user's Ctrl-C
+            }
+
+            if (answer is null || IsTransient(answer))
             {
                 failures++;
                 wait = TimeSpan.FromSeconds(Math.Min(60, interval.TotalSeconds * Math.Pow(2, Math.Min(failures, 6))));
@@ -309,9 +358,10 @@ internal static class AuthCommands
             : "The code expired before it was approved. Run cnap auth login again.");
     }
 
-    /// <summary>No answer at all (the library turns a dropped connection or a timeout into an exception result), or a 5xx.</summary>
+    /// <summary>No answer at all (the library turns a dropped connection into an exception result), a 429 or a 5xx.</summary>
     private static bool IsTransient(TokenResponse answer) =>
         answer.ErrorType == ResponseErrorType.Exception
+        || answer.HttpStatusCode == System.Net.HttpStatusCode.TooManyRequests
         || answer.HttpStatusCode is System.Net.HttpStatusCode.BadGateway or System.Net.HttpStatusCode.ServiceUnavailable or System.Net.HttpStatusCode.GatewayTimeout or System.Net.HttpStatusCode.InternalServerError;
 
     private static void ThrowIfFailed(CliContext context, ProtocolResponse response, string what)

@@ -11,14 +11,29 @@ internal static class TokenCommands
     public static async Task<int> ListAsync(CliContext context, CancellationToken cancellationToken)
     {
         var api = context.Api;
-        var page = await api.CallAsync((client, ct) => client.ListApiTokensAsync(limit: 100, cursor: null, akua_Context: api.Context, cancellationToken: ct), cancellationToken);
+        var tokens = new List<ApiTokenResponse>();
+        var json = new System.Text.Json.Nodes.JsonArray();
+        string? cursor = null;
+        do
+        {
+            var page = await api.CallAsync((client, ct) => client.ListApiTokensAsync(limit: 100, cursor: cursor, akua_Context: api.Context, cancellationToken: ct), cancellationToken);
+            tokens.AddRange(page.Data);
+            foreach (var item in api.LastJson.GetProperty("data").EnumerateArray())
+            {
+                json.Add(System.Text.Json.Nodes.JsonNode.Parse(item.GetRawText()));
+            }
+
+            cursor = page.Next_cursor;
+        }
+        while (cursor is not null);
+
         if (context.Json)
         {
-            context.PrintJson(api.LastJson.GetProperty("data"));
+            context.PrintJson(json); // every page's data, each item as the API sent it
             return ExitCodes.Ok;
         }
 
-        if (page.Data.Count == 0)
+        if (tokens.Count == 0)
         {
             context.Say("No API tokens in this workspace. Create one with: cnap auth tokens create --name <name>");
             return ExitCodes.Ok;
@@ -32,17 +47,12 @@ internal static class TokenCommands
             new Column("Created", DropOrder: 1),
             new Column("Last used", DropOrder: 3),
             new Column("Expires"));
-        foreach (var t in page.Data)
+        foreach (var t in tokens)
         {
             table.Row(t.Id, t.Name, context.Environment.OutputIsTerminal ? t.Prefix + "…" : t.Prefix, Role(t.Role), context.Time(t.Created_at), context.Time(t.Last_used_at), context.Time(t.Expires_at));
         }
 
         context.Print(table);
-        if (page.Has_more)
-        {
-            context.Say("Showing the newest 100 tokens.");
-        }
-
         return ExitCodes.Ok;
     }
 
@@ -76,7 +86,7 @@ internal static class TokenCommands
                 throw new CliException(ExitCodes.ConfirmationRequired, $"Revoking {named} cannot be undone: pass --yes to confirm.");
             }
 
-            if (!await context.Err.ConfirmAsync($"Revoke {Markup.Escape(named)}? Anything using it stops working at once.", defaultValue: false, cancellationToken))
+            if (!await context.Err.ConfirmAsync($"Revoke {Markup.Escape(TerminalText.Safe(named))}? Anything using it stops working at once.", defaultValue: false, cancellationToken))
             {
                 throw new CliException(ExitCodes.ConfirmationRequired, "Not revoked.");
             }
@@ -97,23 +107,25 @@ internal static class TokenCommands
 
     internal static string Role(WorkspaceRole role) => role.ToString().ToLowerInvariant();
 
-    /// <summary><c>30d</c>, <c>12h</c>, <c>2w</c>, <c>1y</c>, <c>90m</c>.</summary>
+    /// <summary><c>30d</c>, <c>12h</c>, <c>2w</c>, <c>1y</c>, <c>90m</c>: at most 100 years.</summary>
     public static TimeSpan ParseDuration(string text)
     {
+        var usage = new CliException(ExitCodes.Usage, $"--expires-in '{text}' is not a duration like 30d, 12h, 2w or 1y (at most 100y). Run 'cnap auth tokens create --help' for usage.");
         var unit = text.Length > 1 ? char.ToLowerInvariant(text[^1]) : ' ';
-        if (!int.TryParse(text.AsSpan(0, Math.Max(0, text.Length - 1)), NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count <= 0)
+        if (!long.TryParse(text.AsSpan(0, Math.Max(0, text.Length - 1)), NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count <= 0 || count > 100L * 60 * 24 * 365)
         {
-            throw new CliException(ExitCodes.Usage, $"--expires-in '{text}' is not a duration like 30d, 12h, 2w or 1y. Run 'cnap auth tokens create --help' for usage.");
+            throw usage;
         }
 
-        return unit switch
+        long minutes = unit switch // count is at most 100 years of minutes, so no product overflows
         {
-            'm' => TimeSpan.FromMinutes(count),
-            'h' => TimeSpan.FromHours(count),
-            'd' => TimeSpan.FromDays(count),
-            'w' => TimeSpan.FromDays(count * 7),
-            'y' => TimeSpan.FromDays(count * 365),
-            _ => throw new CliException(ExitCodes.Usage, $"--expires-in '{text}' is not a duration like 30d, 12h, 2w or 1y. Run 'cnap auth tokens create --help' for usage."),
+            'm' => count,
+            'h' => count * 60,
+            'd' => count * 60 * 24,
+            'w' => count * 60 * 24 * 7,
+            'y' => count * 60 * 24 * 365,
+            _ => throw usage,
         };
+        return minutes <= 100L * 60 * 24 * 365 ? TimeSpan.FromMinutes(minutes) : throw usage;
     }
 }

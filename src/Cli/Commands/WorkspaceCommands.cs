@@ -56,7 +56,7 @@ internal static class WorkspaceCommands
             var ordered = workspaces.OrderByDescending(w => w.Id == context.Workspace).ToList();
             var choice = await context.Err.PromptAsync(new SelectionPrompt<WorkspaceResponse>()
                 .Title("Switch to which workspace?")
-                .UseConverter(w => Markup.Escape($"{w.Name} ({w.Slug}, {TokenCommands.Role(w.Role)})") + (w.Id == context.Workspace ? " [green](current)[/]" : string.Empty))
+                .UseConverter(w => Markup.Escape(TerminalText.Safe($"{w.Name} ({w.Slug}, {TokenCommands.Role(w.Role)})")) + (w.Id == context.Workspace ? " [green](current)[/]" : string.Empty))
                 .AddChoices(ordered), cancellationToken);
             id = choice.Id;
         }

@@ -149,7 +149,13 @@ public sealed class ConfigStore
         return config;
     }
 
-    public void Save(CnapConfig config)
+    /// <summary>Fails now, with the message <see cref="Save"/> would give, if the config cannot be written.</summary>
+    public void EnsureWritable() => Write(null);
+
+    public void Save(CnapConfig config) => Write(Serializer.Serialize(config));
+
+    /// <summary>Writes <paramref name="yaml"/>, or only proves it could be written when it is null.</summary>
+    private void Write(string? yaml)
     {
         if (Path is null)
         {
@@ -158,6 +164,7 @@ public sealed class ConfigStore
 
         var folder = System.IO.Path.GetDirectoryName(Path)!;
         var isUnix = !OperatingSystem.IsWindows();
+        string? temporary = null;
         try
         {
             if (!Directory.Exists(folder))
@@ -187,8 +194,10 @@ public sealed class ConfigStore
                 }
             }
 
-            var temporary = Path + ".tmp";
-            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+            // A new file of our own (O_EXCL, 0600 from the start), never one planted there or a link to another:
+            // the token is written only into it, then it is moved over the config in one step.
+            temporary = $"{Path}.{Guid.NewGuid():N}.tmp";
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
             if (isUnix)
             {
                 options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -196,19 +205,31 @@ public sealed class ConfigStore
 
             using (var writer = new StreamWriter(temporary, Utf8WithoutBom, options))
             {
-                writer.Write(Serializer.Serialize(config));
+                writer.Write(yaml ?? string.Empty);
             }
 
-            if (isUnix)
+            if (yaml is not null)
             {
-                File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                File.Move(temporary, Path, overwrite: true);
+                temporary = null;
             }
-
-            File.Move(temporary, Path, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CliException(ExitCodes.Error, $"Cannot write the config file {Path}: {Reason(e)}. Name another file with --config or CNAP_CONFIG (or, in CI, use AKUA_API_TOKEN and store nothing).");
+        }
+        finally
+        {
+            if (temporary is not null)
+            {
+                try
+                {
+                    File.Delete(temporary);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                }
+            }
         }
     }
 
@@ -218,6 +239,7 @@ public sealed class ConfigStore
         DirectoryNotFoundException => "its folder does not exist",
         FileNotFoundException => "it does not exist",
         PathTooLongException => "the path is too long",
+        IOException { HResult: 30 } => "the file system is read-only", // EROFS
         _ => e.Message.TrimEnd('.'),
     };
 }

@@ -14,12 +14,19 @@ public static class ServerUrl
     {
         if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
         {
-            throw new CliException(ExitCodes.Usage, $"The API URL '{text}' ({from}) is not an http(s) URL like https://auth.example.com.");
+            var shown = text.Contains('@', StringComparison.Ordinal) ? "given" : $"'{text}'";
+            throw new CliException(ExitCodes.Usage, $"The API URL {shown} ({from}) is not an http(s) URL like https://auth.example.com.");
         }
 
-        if (!string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
+        if (!string.IsNullOrEmpty(uri.UserInfo))
         {
-            throw new CliException(ExitCodes.Usage, $"The API URL '{text}' ({from}) must not carry a user name, a query or a fragment.");
+            // Not echoed: the part before @ may be a password, and this line may land in a CI log.
+            throw new CliException(ExitCodes.Usage, $"The API URL ({from}) must not carry a user name or password; give the server's URL only.");
+        }
+
+        if (!string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
+        {
+            throw new CliException(ExitCodes.Usage, $"The API URL '{text}' ({from}) must not carry a query or a fragment.");
         }
 
         return uri.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped).ToLowerInvariant() + uri.AbsolutePath.TrimEnd('/');

@@ -14,13 +14,25 @@ public static class JsonOutput
 
     public static string Format(JsonNode? data) => data?.ToJsonString(Options) ?? "null";
 
-    public static string Format(JsonElement data) => JsonSerializer.Serialize(data, Options);
+    public static string Format(JsonElement data)
+    {
+        try
+        {
+            return JsonSerializer.Serialize(data, Options);
+        }
+        catch (InvalidOperationException)
+        {
+            // A string with a lone surrogate (\ud800) cannot be written as text: it was never the API's data.
+            throw new CliException(ExitCodes.Error, "The server's answer holds a string that is not text (a lone UTF-16 surrogate): it is not the Akua API's JSON.");
+        }
+    }
 }
 
 /// <summary>
-/// Escapes only what RFC 8259 section 7 requires (quotation mark, reverse solidus, control characters) and what
-/// is not text (a lone surrogate). The built-in encoders also escape HTML-sensitive and non-BMP characters,
-/// which is right for a web page and wrong for a terminal or <c>jq</c>.
+/// Escapes only what RFC 8259 section 7 requires (quotation mark, reverse solidus, control characters). The
+/// built-in encoders also escape HTML-sensitive and non-BMP characters, which is right for a web page and wrong
+/// for a terminal or <c>jq</c>. (A lone surrogate never reaches it from a parsed body: System.Text.Json refuses to
+/// write one, and <see cref="JsonOutput.Format(JsonElement)"/> reports that.)
 /// </summary>
 public sealed class MinimalJsonEncoder : JavaScriptEncoder
 {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Spectre.Console;
 
 namespace Akua.Cli.Output;
 
@@ -93,21 +94,28 @@ public sealed class Table(params Column[] columns)
 
         var elements = StringInfo.GetTextElementEnumerator(text);
         var kept = new System.Text.StringBuilder();
-        var count = 0;
-        while (elements.MoveNext() && count < width - 1)
+        var cells = 0;
+        while (elements.MoveNext())
         {
-            kept.Append(elements.GetTextElement());
-            count++;
+            var element = elements.GetTextElement();
+            var next = Length(element);
+            if (cells + next > width - 1)
+            {
+                break;
+            }
+
+            kept.Append(element);
+            cells += next;
         }
 
         return kept.Append('…').ToString();
     }
 
-    private static int Length(string text) => new StringInfo(text).LengthInTextElements;
+    /// <summary>Terminal cells, not characters: an emoji or a CJK letter takes two.</summary>
+    private static int Length(string text) => text.GetCellWidth();
 
-    /// <summary>A value on one line: tabs and line breaks (from a name someone typed) would break the columns.</summary>
-    private static string Clean(string value) =>
-        value.IndexOfAny(['\t', '\n', '\r']) < 0 ? value : value.Replace('\t', ' ').Replace('\n', ' ').Replace('\r', ' ');
+    /// <summary>A value on one line and harmless to a terminal (see <see cref="TerminalText.Safe"/>); tabs and line breaks become spaces.</summary>
+    private static string Clean(string value) => TerminalText.Safe(value.Replace('\t', ' ').Replace('\n', ' ').Replace('\r', ' '));
 }
 
 /// <summary>Times as a person reads them at a terminal, and as a script reads them in a pipe.</summary>
@@ -144,4 +152,31 @@ public static class Times
         };
         return amount is null ? "just now" : future ? $"in {amount}" : $"{amount} ago";
     }
+}
+
+/// <summary>What may reach a terminal.</summary>
+public static class TerminalText
+{
+    /// <summary>
+    /// Text someone else chose (a token or workspace name) made safe to show at a terminal: every control
+    /// character (C0, DEL, C1) becomes U+FFFD, so a name cannot carry an escape sequence that moves the cursor,
+    /// fakes a prompt or writes to the clipboard (OSC 52), as gh's asciisanitizer does. Line breaks survive.
+    /// </summary>
+    public static string Safe(string text)
+    {
+        if (!text.Any(IsUnsafe))
+        {
+            return text;
+        }
+
+        return string.Create(text.Length, text, (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                span[i] = IsUnsafe(source[i]) ? '\uFFFD' : source[i];
+            }
+        });
+    }
+
+    private static bool IsUnsafe(char c) => c is (< ' ' and not '\n' and not '\t') or (>= '\u007F' and <= '\u009F');
 }
