@@ -7,7 +7,7 @@ using Akua.Infrastructure;
 using Akua.Infrastructure.Persistence;
 using Akua.Infrastructure.Security;
 using Akua.WebApi.Endpoints;
-using Akua.WebApi.Infrastructure;
+using Akua.WebApi.Http;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;

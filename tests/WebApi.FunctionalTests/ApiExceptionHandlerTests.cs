@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Akua.Domain.Common;
-using Akua.WebApi.Infrastructure;
+using Akua.WebApi.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -47,7 +47,7 @@ public sealed class PageSecurityTests(SqliteApiFactory factory) : IClassFixture<
     [InlineData("http://[::1]:9/callback", null)]
     [InlineData("not a uri", null)]
     public void The_consent_form_may_redirect_to_exactly_its_redirect_uris_origin(string redirectUri, string? source) =>
-        Assert.Equal(source, Akua.WebApi.Infrastructure.SecurityHeaders.FormActionSource(redirectUri));
+        Assert.Equal(source, Akua.WebApi.Http.SecurityHeaders.FormActionSource(redirectUri));
 
     [Fact]
     public async Task Only_the_consent_page_names_another_origin_in_form_action_and_only_its_clients()

@@ -3,7 +3,7 @@ using Akua.Application.Accounts.SignOut;
 using Akua.Application.Accounts.SignUp;
 using Akua.Application.Common.Abstractions;
 using Akua.WebApi.Authentication;
-using Akua.WebApi.Infrastructure;
+using Akua.WebApi.Http;
 using Mediator;
 
 namespace Akua.WebApi.Endpoints;

@@ -15,7 +15,7 @@ public static class EndpointConventions
     /// </summary>
     public static RouteHandlerBuilder CarriesSecret(this RouteHandlerBuilder builder) => builder.AddEndpointFilter(async (context, next) =>
     {
-        Infrastructure.OAuthResponses.NoStore(context.HttpContext);
+        Http.OAuthResponses.NoStore(context.HttpContext);
         return await next(context);
     });
 

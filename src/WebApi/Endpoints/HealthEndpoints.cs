@@ -1,5 +1,5 @@
 using Akua.Infrastructure.Persistence;
-using Akua.WebApi.Infrastructure;
+using Akua.WebApi.Http;
 
 namespace Akua.WebApi.Endpoints;
 

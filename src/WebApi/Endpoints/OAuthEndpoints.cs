@@ -7,7 +7,7 @@ using Akua.Application.OAuth.ExchangeAuthorizationCode;
 using Akua.Application.OAuth.RefreshAccessToken;
 using Akua.Application.OAuth.RevokeToken;
 using Akua.Infrastructure.OAuth;
-using Akua.WebApi.Infrastructure;
+using Akua.WebApi.Http;
 using Mediator;
 using Microsoft.Extensions.Primitives;
 

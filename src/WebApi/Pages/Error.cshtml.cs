@@ -1,4 +1,4 @@
-using Akua.WebApi.Infrastructure;
+using Akua.WebApi.Http;
 using Mediator;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;

@@ -1,7 +1,7 @@
 using Akua.Application.OAuth;
 using Akua.Application.OAuth.DecideAuthorization;
 using Akua.Application.OAuth.DescribeAuthorization;
-using Akua.WebApi.Infrastructure;
+using Akua.WebApi.Http;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 

@@ -1,6 +1,6 @@
 using Akua.Application.DeviceAuthorization;
 
-namespace Akua.WebApi.Infrastructure;
+namespace Akua.WebApi.Http;
 
 /// <summary>The OAuth endpoints answer in the OAuth shape (RFC 6749 section 5.2), never the API envelope.</summary>
 public static class OAuthResponses

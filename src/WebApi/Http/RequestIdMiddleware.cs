@@ -1,6 +1,6 @@
 using Serilog.Context;
 
-namespace Akua.WebApi.Infrastructure;
+namespace Akua.WebApi.Http;
 
 /// <summary>
 /// Gives every request one id: a sane incoming <c>X-Request-Id</c> is kept, otherwise a new one is made. The

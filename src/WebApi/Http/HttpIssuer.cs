@@ -1,6 +1,6 @@
 using Akua.Application.Common.Abstractions;
 
-namespace Akua.WebApi.Infrastructure;
+namespace Akua.WebApi.Http;
 
 /// <summary>
 /// The issuer is the server's public base URL, as in the metadata document (RFC 8414 section 2): configured

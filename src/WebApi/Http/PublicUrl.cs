@@ -1,6 +1,6 @@
 using Akua.Infrastructure.Persistence;
 
-namespace Akua.WebApi.Infrastructure;
+namespace Akua.WebApi.Http;
 
 /// <summary>
 /// The server's public base URL (<c>Akua:PublicUrl</c>): the JWT issuer, the metadata document's URLs and the

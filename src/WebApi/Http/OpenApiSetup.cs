@@ -3,7 +3,7 @@ using Akua.WebApi.Endpoints;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
-namespace Akua.WebApi.Infrastructure;
+namespace Akua.WebApi.Http;
 
 /// <summary>
 /// The OpenAPI 3.1 document of every <c>/v1</c> route and the account routes: the server, an operationId on

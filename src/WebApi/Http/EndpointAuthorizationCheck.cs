@@ -2,7 +2,7 @@ using Akua.Infrastructure.Persistence;
 using Akua.WebApi.Authentication;
 using Microsoft.AspNetCore.Authorization;
 
-namespace Akua.WebApi.Infrastructure;
+namespace Akua.WebApi.Http;
 
 /// <summary>
 /// Refuses to start a server with an endpoint that declares none of <c>RequireCredential()</c> (the API),

@@ -4,7 +4,7 @@ using Akua.Application.DeviceAuthorization;
 using Akua.WebApi.Endpoints;
 using Microsoft.AspNetCore.RateLimiting;
 
-namespace Akua.WebApi.Infrastructure;
+namespace Akua.WebApi.Http;
 
 /// <summary>
 /// Request-rate limits that protect no secret (device code creation), with ASP.NET Core's limiter per node.

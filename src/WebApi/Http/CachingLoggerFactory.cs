@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Akua.WebApi.Infrastructure;
+namespace Akua.WebApi.Http;
 
 /// <summary>
 /// Serilog's logger factory builds a new logger (with its own event-id cache) on every

@@ -2,7 +2,7 @@ using System.Net;
 using Akua.Infrastructure.Persistence;
 using Microsoft.AspNetCore.HttpOverrides;
 
-namespace Akua.WebApi.Infrastructure;
+namespace Akua.WebApi.Http;
 
 /// <summary>
 /// Behind a load balancer or reverse proxy: the client's address and scheme come from <c>X-Forwarded-For</c> and

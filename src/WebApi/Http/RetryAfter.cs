@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Akua.WebApi.Infrastructure;
+namespace Akua.WebApi.Http;
 
 public static class RetryAfter
 {

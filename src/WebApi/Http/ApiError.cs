@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Akua.WebApi.Infrastructure;
+namespace Akua.WebApi.Http;
 
 /// <summary>The one error envelope of the REST API (API.md section 2).</summary>
 public sealed record ApiErrorEnvelope(ApiError Error);

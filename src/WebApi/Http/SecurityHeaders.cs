@@ -1,4 +1,4 @@
-namespace Akua.WebApi.Infrastructure;
+namespace Akua.WebApi.Http;
 
 public static class SecurityHeaders
 {

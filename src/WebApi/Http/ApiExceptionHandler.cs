@@ -5,7 +5,7 @@ using Akua.Infrastructure.Persistence;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 
-namespace Akua.WebApi.Infrastructure;
+namespace Akua.WebApi.Http;
 
 /// <summary>
 /// The one place where failures become HTTP: expected ones get their status and a clear message; anything
