@@ -79,7 +79,7 @@ public sealed class WorkspaceTests
     {
         var workspace = Workspace.Create("Acme", "acme", _owner, _clock);
 
-        var error = Assert.Throws<DomainException>(() => workspace.ChangeMemberRole(_owner, WorkspaceRole.Admin, _clock));
+        var error = Assert.Throws<DomainException>(() => workspace.ChangeMemberRole(_owner, WorkspaceRole.Admin, WorkspaceRole.Owner, _clock));
 
         Assert.Equal(ErrorKind.Conflict, error.Kind);
         Assert.Equal(WorkspaceRole.Owner, workspace.RoleOf(_owner));
@@ -91,7 +91,7 @@ public sealed class WorkspaceTests
         var workspace = Workspace.Create("Acme", "acme", _owner, _clock);
         workspace.AddMember(_other, WorkspaceRole.Owner, _clock);
 
-        workspace.ChangeMemberRole(_owner, WorkspaceRole.Member, _clock);
+        workspace.ChangeMemberRole(_owner, WorkspaceRole.Member, WorkspaceRole.Owner, _clock);
 
         Assert.Equal(WorkspaceRole.Member, workspace.RoleOf(_owner));
     }
@@ -102,10 +102,10 @@ public sealed class WorkspaceTests
         var workspace = Workspace.Create("Acme", "acme", _owner, _clock);
         workspace.AddMember(_other, WorkspaceRole.Admin, _clock);
 
-        var error = Assert.Throws<DomainException>(() => workspace.RemoveMember(_owner, _clock));
+        var error = Assert.Throws<DomainException>(() => workspace.RemoveMember(_owner, WorkspaceRole.Owner, _clock));
 
         Assert.Equal(ErrorKind.Conflict, error.Kind);
-        workspace.RemoveMember(_other, _clock);
+        workspace.RemoveMember(_other, WorkspaceRole.Owner, _clock);
         Assert.Single(workspace.Memberships);
     }
 
@@ -114,8 +114,8 @@ public sealed class WorkspaceTests
     {
         var workspace = Workspace.Create("Acme", "acme", _owner, _clock);
 
-        Assert.Equal(ErrorKind.NotFound, Assert.Throws<DomainException>(() => workspace.ChangeMemberRole(_other, WorkspaceRole.Admin, _clock)).Kind);
-        Assert.Equal(ErrorKind.NotFound, Assert.Throws<DomainException>(() => workspace.RemoveMember(_other, _clock)).Kind);
+        Assert.Equal(ErrorKind.NotFound, Assert.Throws<DomainException>(() => workspace.ChangeMemberRole(_other, WorkspaceRole.Admin, WorkspaceRole.Owner, _clock)).Kind);
+        Assert.Equal(ErrorKind.NotFound, Assert.Throws<DomainException>(() => workspace.RemoveMember(_other, WorkspaceRole.Owner, _clock)).Kind);
     }
 
     [Fact]
@@ -125,9 +125,30 @@ public sealed class WorkspaceTests
         var before = workspace.Version;
 
         workspace.AddMember(_other, WorkspaceRole.Member, _clock);
-        workspace.ChangeMemberRole(_other, WorkspaceRole.Admin, _clock);
-        workspace.RemoveMember(_other, _clock);
+        workspace.ChangeMemberRole(_other, WorkspaceRole.Admin, WorkspaceRole.Owner, _clock);
+        workspace.RemoveMember(_other, WorkspaceRole.Owner, _clock);
 
         Assert.Equal(before + 3, workspace.Version);
+    }
+
+    [Fact]
+    public void Only_an_owner_changes_removes_or_makes_an_owner()
+    {
+        var workspace = Workspace.Create("Acme", "acme", _owner, _clock);
+        workspace.AddMember(_other, WorkspaceRole.Admin, _clock);
+        var third = EntityId.New<UserId>(_clock);
+        workspace.AddMember(third, WorkspaceRole.Member, _clock);
+
+        Assert.Equal(ErrorKind.Forbidden, Assert.Throws<DomainException>(() => workspace.ChangeMemberRole(_owner, WorkspaceRole.Member, WorkspaceRole.Admin, _clock)).Kind);
+        Assert.Equal(ErrorKind.Forbidden, Assert.Throws<DomainException>(() => workspace.RemoveMember(_owner, WorkspaceRole.Admin, _clock)).Kind);
+        Assert.Equal(ErrorKind.Forbidden, Assert.Throws<DomainException>(() => workspace.ChangeMemberRole(third, WorkspaceRole.Owner, WorkspaceRole.Admin, _clock)).Kind);
+        Assert.Equal(WorkspaceRole.Owner, workspace.RoleOf(_owner));
+        Assert.Equal(WorkspaceRole.Member, workspace.RoleOf(third));
+
+        // An admin manages everyone else; an owner manages owners.
+        workspace.ChangeMemberRole(third, WorkspaceRole.Admin, WorkspaceRole.Admin, _clock);
+        workspace.ChangeMemberRole(third, WorkspaceRole.Owner, WorkspaceRole.Owner, _clock);
+        workspace.RemoveMember(third, WorkspaceRole.Owner, _clock);
+        Assert.Null(workspace.RoleOf(third));
     }
 }

@@ -7,25 +7,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Akua.Application.Members;
 
-/// <summary>What an admin may do to memberships that only an owner may do to owners (API.md section 5).</summary>
+/// <summary>How the member use cases load the workspace aggregate and read a member id (the rules are the aggregate's).</summary>
 internal static class MemberRules
 {
-    public static void RequireMayGrant(WorkspaceScope caller, WorkspaceRole role)
-    {
-        if (role == WorkspaceRole.Owner && caller.Role != WorkspaceRole.Owner)
-        {
-            throw DomainException.Forbidden("Only an owner can make someone an owner.");
-        }
-    }
-
-    public static void RequireMayManage(WorkspaceScope caller, WorkspaceRole currentRole)
-    {
-        if (currentRole == WorkspaceRole.Owner && caller.Role != WorkspaceRole.Owner)
-        {
-            throw DomainException.Forbidden("Only an owner can change or remove an owner.");
-        }
-    }
-
     /// <summary>The workspace aggregate with its memberships, tracked for a change.</summary>
     public static Task<Workspace> LoadAggregateAsync(this IApplicationDbContext db, WorkspaceScope scope, CancellationToken cancellationToken) =>
         db.Workspaces.Include(w => w.Memberships).SingleAsync(w => w.Id == scope.Id, cancellationToken);

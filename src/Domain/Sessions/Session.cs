@@ -54,12 +54,18 @@ public sealed class Session
             UserAgent = Truncate(userAgent, MaxUserAgentLength),
             IpAddress = Truncate(ipAddress, MaxIpAddressLength),
             CreatedAt = now,
-            ExpiresAt = now + Lifetime,
+            ExpiresAt = ExpiryAfterUseAt(now),
             LastUsedAt = now,
         };
     }
 
     public bool IsExpiredAt(DateTimeOffset now) => now >= ExpiresAt;
+
+    /// <summary>
+    /// The one rule of a session's expiry: it slides, a full <see cref="Lifetime"/> after its last use. The
+    /// credential cache, the last-use writer and whoami all ask here.
+    /// </summary>
+    public static DateTimeOffset ExpiryAfterUseAt(DateTimeOffset at) => at + Lifetime;
 
     /// <summary>
     /// Records a use at <paramref name="at"/> and slides the expiry. Uses arrive batched and out of order,
@@ -75,7 +81,7 @@ public sealed class Session
         if (at > LastUsedAt)
         {
             LastUsedAt = at;
-            ExpiresAt = at + Lifetime;
+            ExpiresAt = ExpiryAfterUseAt(at);
         }
     }
 

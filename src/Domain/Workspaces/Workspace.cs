@@ -109,9 +109,15 @@ public sealed partial class Workspace
         return membership;
     }
 
-    public void ChangeMemberRole(UserId user, WorkspaceRole role, TimeProvider clock)
+    /// <summary>
+    /// Changes a member's role, as someone with <paramref name="actingAs"/>: only an owner changes an owner or
+    /// makes one, and the last owner stays an owner.
+    /// </summary>
+    public void ChangeMemberRole(UserId user, WorkspaceRole role, WorkspaceRole actingAs, TimeProvider clock)
     {
         var membership = Find(user) ?? throw DomainException.NotFound("Member not found.");
+        EnsureMayManage(actingAs, membership.Role);
+        EnsureMayGrant(actingAs, role);
         if (membership.Role == role)
         {
             return;
@@ -126,9 +132,11 @@ public sealed partial class Workspace
         Touch(clock);
     }
 
-    public Membership RemoveMember(UserId user, TimeProvider clock)
+    /// <summary>Removes a member, as someone with <paramref name="actingAs"/>: only an owner removes an owner, and never the last one.</summary>
+    public Membership RemoveMember(UserId user, WorkspaceRole actingAs, TimeProvider clock)
     {
         var membership = Find(user) ?? throw DomainException.NotFound("Member not found.");
+        EnsureMayManage(actingAs, membership.Role);
         if (membership.Role == WorkspaceRole.Owner && OwnerCount() == 1)
         {
             throw DomainException.Conflict("The last owner of a workspace cannot be removed.");
@@ -137,6 +145,24 @@ public sealed partial class Workspace
         _memberships.Remove(membership);
         Touch(clock);
         return membership;
+    }
+
+    /// <summary>Only an owner makes someone an owner (API.md section 5); an invitation is held to the same rule.</summary>
+    public static void EnsureMayGrant(WorkspaceRole actingAs, WorkspaceRole role)
+    {
+        if (role == WorkspaceRole.Owner && actingAs != WorkspaceRole.Owner)
+        {
+            throw DomainException.Forbidden("Only an owner can make someone an owner.");
+        }
+    }
+
+    /// <summary>Only an owner changes or removes an owner (or revokes an invitation to be one).</summary>
+    public static void EnsureMayManage(WorkspaceRole actingAs, WorkspaceRole current)
+    {
+        if (current == WorkspaceRole.Owner && actingAs != WorkspaceRole.Owner)
+        {
+            throw DomainException.Forbidden("Only an owner can change or remove an owner.");
+        }
     }
 
     private Membership? Find(UserId user) => _memberships.Find(m => m.UserId == user);

@@ -114,9 +114,9 @@ internal sealed class CredentialValidator(
 
         // A session slides: the stored expiry may lag the uses this node has not written yet; the decision may not.
         var expiresAt = entry.StoredExpiry!.Value;
-        if (uses.PendingUse(credential) is { } pending && pending + Session.Lifetime > expiresAt)
+        if (uses.PendingUse(credential) is { } pending && Session.ExpiryAfterUseAt(pending) > expiresAt)
         {
-            expiresAt = pending + Session.Lifetime;
+            expiresAt = Session.ExpiryAfterUseAt(pending);
         }
 
         // Valid: this use slides it to now + lifetime (whoami shows that); the credential is not copied for it.

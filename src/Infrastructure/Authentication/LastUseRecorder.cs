@@ -181,7 +181,7 @@ public sealed partial class LastUseRecorder(
             var at = new DateTimeOffset(pending, TimeSpan.Zero);
             if (key.Kind == CredentialKind.Session && EntityId.TryParse<SessionId>(key.Id, out var id))
             {
-                var expires = at + Session.Lifetime;
+                var expires = Session.ExpiryAfterUseAt(at);
                 await db.Sessions.Where(s => s.Id == id && s.LastUsedAt < at && s.ExpiresAt > at)
                     .ExecuteUpdateAsync(u => u.SetProperty(s => s.LastUsedAt, at).SetProperty(s => s.ExpiresAt, expires), cancellationToken);
             }

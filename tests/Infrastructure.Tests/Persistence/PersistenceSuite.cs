@@ -324,8 +324,8 @@ public abstract class PersistenceSuite(TestDatabase database)
         await using var second = database.NewContext();
         var a = await first.Workspaces.Include(w => w.Memberships).SingleAsync(w => w.Id == workspace.Id, TestContext.Current.CancellationToken);
         var b = await second.Workspaces.Include(w => w.Memberships).SingleAsync(w => w.Id == workspace.Id, TestContext.Current.CancellationToken);
-        a.ChangeMemberRole(user.Id, WorkspaceRole.Member, _clock);
-        b.ChangeMemberRole(other.Id, WorkspaceRole.Member, _clock);
+        a.ChangeMemberRole(user.Id, WorkspaceRole.Member, WorkspaceRole.Owner, _clock);
+        b.ChangeMemberRole(other.Id, WorkspaceRole.Member, WorkspaceRole.Owner, _clock);
 
         await first.SaveChangesAsync(TestContext.Current.CancellationToken);
         await Assert.ThrowsAsync<DomainException>(() => second.SaveChangesAsync(TestContext.Current.CancellationToken));

@@ -31,7 +31,7 @@ internal sealed class InviteMemberHandler(IApplicationDbContext db, WorkspaceSco
 
     public async ValueTask<InvitationResponse> Handle(InviteMemberCommand command, CancellationToken cancellationToken)
     {
-        MemberRules.RequireMayGrant(workspace, command.Role);
+        Workspace.EnsureMayGrant(workspace.Role, command.Role);
         var inviter = principal.RequireCredential();
         var invitedBy = inviter.UserId?.ToString() ?? inviter.Id; // a person, or the workspace API token that asked
         var now = clock.GetUtcNow();

@@ -26,7 +26,7 @@ internal sealed class RevokeInvitationHandler(IApplicationDbContext db, Workspac
         var id = Ids.ParseOrNotFound<InvitationId>(command.Id, notFound);
         var invitation = await db.Invitations.SingleOrDefaultAsync(i => i.Id == id && i.WorkspaceId == workspace.Id, cancellationToken)
             ?? throw DomainException.NotFound(notFound);
-        MemberRules.RequireMayManage(workspace, invitation.Role);
+        Workspace.EnsureMayManage(workspace.Role, invitation.Role);
         invitation.Revoke(clock);
         return Unit.Value;
     }

@@ -21,10 +21,7 @@ internal sealed class RemoveMemberHandler(IApplicationDbContext db, WorkspaceSco
     {
         var userId = MemberRules.ParseUserId(command.UserId);
         var aggregate = await db.LoadAggregateAsync(workspace, cancellationToken);
-        var current = aggregate.RoleOf(userId) ?? throw DomainException.NotFound("Member not found.");
-        MemberRules.RequireMayManage(workspace, current);
-
-        aggregate.RemoveMember(userId, clock);
+        aggregate.RemoveMember(userId, workspace.Role, clock);
         return Unit.Value;
     }
 }
