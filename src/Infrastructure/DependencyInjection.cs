@@ -46,6 +46,7 @@ public static class DependencyInjection
         services.AddSingleton<CredentialCache>();
         services.AddMemoryCache(o => o.SizeLimit = 100_000); // bounded: display fields of whoami
         services.AddSingleton<RevocationEvictor>();
+        services.AddSingleton<Akua.Application.Common.Security.IRevocationBarrier, RevocationBarrier>();
         services.AddDbContextPool<AkuaDbContext>((sp, options) =>
         {
             sp.GetRequiredService<DatabaseOptions>().Apply(options);

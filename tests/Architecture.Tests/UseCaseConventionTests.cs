@@ -28,6 +28,44 @@ public sealed class UseCaseConventionTests
         .Where(t => !t.IsAbstract && !t.IsInterface && (typeof(IBaseRequest).IsAssignableFrom(t) || typeof(IBaseCommand).IsAssignableFrom(t) || typeof(IBaseQuery).IsAssignableFrom(t)))
         .ToList();
 
+    /// <summary>
+    /// A handler that writes to the revocation feed (directly, or through the session helper) belongs to a command
+    /// that declares <see cref="Akua.Application.Common.Security.IRevokesCredentials"/>: without it the request
+    /// would answer before other nodes stop accepting what it revoked. And no command declares it for nothing.
+    /// </summary>
+    [Fact]
+    public void Every_command_that_revokes_declares_the_revocation_barrier()
+    {
+        var revoking = NetArchTest.Rules.Types.InAssembly(Application)
+            .That().HaveDependencyOnAny("Akua.Domain.Revocations", "Akua.Application.Sessions.SessionRevocation")
+            .GetTypes()
+            .Where(t => Handlers.Contains(t))
+            .Select(h => h.GetInterfaces().First(i => i.IsGenericType && HandlerInterfaces.Contains(i.GetGenericTypeDefinition())).GetGenericArguments()[0])
+            .ToHashSet();
+        var declared = Requests.Where(typeof(Akua.Application.Common.Security.IRevokesCredentials).IsAssignableFrom).ToHashSet();
+
+        Assert.True(revoking.Count >= 5, $"only {revoking.Count} revoking commands found: the rule would prove nothing");
+        Assert.Equal(revoking.Select(t => t.Name).Order(), declared.Select(t => t.Name).Order());
+    }
+
+    /// <summary>
+    /// Use cases and behaviours say what they need in their constructors: no service location. The one exception
+    /// is <see cref="Akua.Application.Common.Deferred{T}"/>, the declared way to resolve a scoped service lazily.
+    /// </summary>
+    [Fact]
+    public void Nothing_in_Application_takes_a_service_provider_but_Deferred()
+    {
+        var locators = ApplicationTypes
+            .Where(t => t != typeof(Akua.Application.Common.Deferred<>))
+            .Where(t => t.GetConstructors(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)
+                .Any(c => c.GetParameters().Any(p => p.ParameterType == typeof(IServiceProvider))))
+            .Select(t => t.Name)
+            .ToList();
+
+        Assert.Empty(locators);
+        Assert.Contains(Handlers, h => h.GetConstructors().Any(c => c.GetParameters().Any(p => p.ParameterType.IsGenericType && p.ParameterType.GetGenericTypeDefinition() == typeof(Akua.Application.Common.Deferred<>))));
+    }
+
     [Fact]
     public void Handlers_are_internal_sealed_and_named_for_their_use_case()
     {

@@ -62,9 +62,11 @@ public sealed class RevocationFeedState(IOptions<RevocationFeedOptions> options)
 
 /// <summary>
 /// Evicts revoked credentials from this node's cache the moment the revoking transaction commits: it sees
-/// the <see cref="Revocation"/> rows a save adds, and evicts them after the save succeeds.
+/// the <see cref="Revocation"/> rows a save adds, and evicts them after the save succeeds. It only evicts: the
+/// wait that makes the revocation hold on every node is the revoking command's own declared step
+/// (<see cref="Akua.Application.Common.Security.IRevokesCredentials"/>, <see cref="RevocationBarrier"/>).
 /// </summary>
-public sealed class RevocationEvictor(CredentialCache cache, DatabaseOptions database, IOptions<RevocationFeedOptions> options) : SaveChangesInterceptor
+public sealed class RevocationEvictor(CredentialCache cache) : SaveChangesInterceptor
 {
     private readonly ConditionalWeakTable<DbContext, List<byte[]>> _pending = [];
 
@@ -80,16 +82,10 @@ public sealed class RevocationEvictor(CredentialCache cache, DatabaseOptions dat
         return result;
     }
 
-    public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        if (Evict(eventData.Context) && database.Provider != DatabaseProvider.Sqlite && eventData.Context?.Database.CurrentTransaction is null)
-        {
-            // Committed. Other nodes read the feed within MaxStaleness or stop trusting their caches; waiting that
-            // long before answering means that once the revoking request returns, no node accepts the credential.
-            await Task.Delay(options.Value.MaxStaleness + options.Value.Margin, CancellationToken.None);
-        }
-
-        return result;
+        Evict(eventData.Context);
+        return ValueTask.FromResult(result);
     }
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
@@ -112,12 +108,12 @@ public sealed class RevocationEvictor(CredentialCache cache, DatabaseOptions dat
         }
     }
 
-    /// <summary>Evicts what the save revoked; true when it revoked anything.</summary>
-    private bool Evict(DbContext? context)
+    /// <summary>Evicts what the save revoked.</summary>
+    private void Evict(DbContext? context)
     {
         if (context is null || !_pending.TryGetValue(context, out var hashes))
         {
-            return false;
+            return;
         }
 
         _pending.Remove(context);
@@ -125,9 +121,19 @@ public sealed class RevocationEvictor(CredentialCache cache, DatabaseOptions dat
         {
             cache.Evict(hash);
         }
-
-        return true;
     }
+}
+
+/// <summary>
+/// Other nodes read the feed within <see cref="RevocationFeedOptions.MaxStaleness"/> or stop trusting their caches;
+/// waiting that long (plus a margin) after the commit means no node accepts the credential once the revoking
+/// request has returned. SQLite is one node: its own cache was evicted at the commit, so there is nothing to wait for.
+/// </summary>
+public sealed class RevocationBarrier(DatabaseOptions database, IOptions<RevocationFeedOptions> options) : Akua.Application.Common.Security.IRevocationBarrier
+{
+    public Task PassAsync() => database.Provider == DatabaseProvider.Sqlite
+        ? Task.CompletedTask
+        : Task.Delay(options.Value.MaxStaleness + options.Value.Margin, CancellationToken.None);
 }
 
 /// <summary>

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Akua.Application.Accounts.SignOut;
 
 /// <summary>Ends the session making this request, at once.</summary>
-public sealed record SignOutCommand : ICommand, IAuthenticatedRequest
+public sealed record SignOutCommand : ICommand, IAuthenticatedRequest, IRevokesCredentials
 {
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }

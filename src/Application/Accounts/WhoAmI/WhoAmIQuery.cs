@@ -1,3 +1,4 @@
+using Akua.Application.Common;
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Authorization;
 using Akua.Application.Common.Mapping;
@@ -8,7 +9,6 @@ using MapsterMapper;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Akua.Application.Accounts.WhoAmI;
 
@@ -35,9 +35,9 @@ public sealed record WhoAmIResponse(
 /// Answered from the validated credential (kind, id, expiry, role: exact) and a short-lived memory of the
 /// user's or workspace's display fields, so the steady state reads nothing from the database. A rename
 /// shows within <see cref="DisplayFor"/>. The credential is in use right now, so that is its last use. The
-/// database context is resolved only on a miss, so a hit does not even rent one.
+/// database context is resolved only on a miss (<see cref="Deferred{T}"/>), so a hit does not even rent one.
 /// </summary>
-internal sealed class WhoAmIHandler(IServiceProvider services, ICurrentPrincipal principal, IMemoryCache memory, IMapper mapper, TimeProvider clock)
+internal sealed class WhoAmIHandler(Deferred<IApplicationDbContext> db, ICurrentPrincipal principal, IMemoryCache memory, IMapper mapper, TimeProvider clock)
     : IQueryHandler<WhoAmIQuery, WhoAmIResponse>
 {
     public static readonly TimeSpan DisplayFor = TimeSpan.FromSeconds(30);
@@ -48,17 +48,18 @@ internal sealed class WhoAmIHandler(IServiceProvider services, ICurrentPrincipal
     public async ValueTask<WhoAmIResponse> Handle(WhoAmIQuery query, CancellationToken cancellationToken)
     {
         var credential = principal.RequireCredential();
-        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        var at = clock.GetUtcNow();
+        var now = at.ToUnixTimeSeconds();
         // A session slides: this very use moves its expiry to a full lifetime from now.
         var expiresAt = credential.Kind == CredentialKind.Session
-            ? now + (long)Akua.Domain.Sessions.Session.Lifetime.TotalSeconds
+            ? Akua.Domain.Sessions.Session.ExpiryAfterUseAt(at).ToUnixTimeSeconds()
             : credential.ExpiresAt?.ToUnixTimeSeconds();
         if (credential.WorkspaceId is { } workspaceId)
         {
             // A hit is answered synchronously: no task, no state machine.
             if (!memory.TryGetValue(workspaceId, out WhoAmIWorkspace? workspace))
             {
-                var found = await services.GetRequiredService<IApplicationDbContext>().Workspaces.AsNoTracking().SingleAsync(w => w.Id == workspaceId, cancellationToken);
+                var found = await db.Value.Workspaces.AsNoTracking().SingleAsync(w => w.Id == workspaceId, cancellationToken);
                 workspace = memory.Set(workspaceId, new WhoAmIWorkspace(found.Id.ToString(), found.Name, found.Slug), Display);
             }
 
@@ -68,7 +69,7 @@ internal sealed class WhoAmIHandler(IServiceProvider services, ICurrentPrincipal
         var userId = principal.RequireUser();
         if (!memory.TryGetValue(userId, out UserResponse? user))
         {
-            var found = await services.GetRequiredService<IApplicationDbContext>().Users.AsNoTracking().SingleAsync(u => u.Id == userId, cancellationToken);
+            var found = await db.Value.Users.AsNoTracking().SingleAsync(u => u.Id == userId, cancellationToken);
             user = memory.Set(userId, mapper.Map<UserResponse>(found), Display);
         }
 

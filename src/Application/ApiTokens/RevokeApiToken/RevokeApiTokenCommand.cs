@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Akua.Application.ApiTokens.RevokeApiToken;
 
 /// <summary>Deletes the token at once and appends it to the revocation feed, so every node refuses it.</summary>
-public sealed record RevokeApiTokenCommand(string Id) : ICommand, IWorkspaceRequest
+public sealed record RevokeApiTokenCommand(string Id) : ICommand, IWorkspaceRequest, IRevokesCredentials
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;

@@ -6,7 +6,6 @@ using Akua.Domain.Common;
 using Akua.Domain.Workspaces;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Akua.Application.Common.Behaviors;
 
@@ -15,7 +14,7 @@ namespace Akua.Application.Common.Behaviors;
 /// (API.md section 4) and checks the role (section 5). A request that declares nothing is refused: fail closed.
 /// Runs before validation, so an unauthorized caller learns nothing from validation messages.
 /// </summary>
-internal sealed class AuthorizationBehavior<TMessage, TResponse>(ICurrentPrincipal principal, IServiceProvider services)
+internal sealed class AuthorizationBehavior<TMessage, TResponse>(ICurrentPrincipal principal, Deferred<WorkspaceScope> scope, Deferred<IApplicationDbContext> db)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
@@ -40,7 +39,7 @@ internal sealed class AuthorizationBehavior<TMessage, TResponse>(ICurrentPrincip
                 }
 
                 // Resolved here only: a request outside any workspace does not even create the scope.
-                services.GetRequiredService<WorkspaceScope>().Set(workspace, role);
+                scope.Value.Set(workspace, role);
                 break;
             default:
                 throw new InvalidOperationException($"{typeof(TMessage).Name} declares no authorization requirement.");
@@ -119,8 +118,7 @@ internal sealed class AuthorizationBehavior<TMessage, TResponse>(ICurrentPrincip
     {
         var user = credential.UserId ?? throw DomainException.Forbidden("This credential belongs to no user.");
         // Resolved only here: a workspace token's request, and any request that is not a workspace one, reads nothing.
-        var db = services.GetRequiredService<IApplicationDbContext>();
-        return await db.Memberships
+        return await db.Value.Memberships
             .Where(m => m.WorkspaceId == workspace && m.UserId == user)
             .Select(m => (WorkspaceRole?)m.Role)
             .FirstOrDefaultAsync(cancellationToken);

@@ -1,6 +1,5 @@
 using Akua.Application.Common.Abstractions;
 using Mediator;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Akua.Application.Common.Behaviors;
 
@@ -8,14 +7,14 @@ namespace Akua.Application.Common.Behaviors;
 /// A command's changes are saved once, after its handler, in one transaction. Constrained to commands: a
 /// query's pipeline does not even contain this step.
 /// </summary>
-internal sealed class UnitOfWorkBehavior<TMessage, TResponse>(IServiceProvider services)
+internal sealed class UnitOfWorkBehavior<TMessage, TResponse>(IApplicationDbContext db)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IBaseCommand
 {
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
         var response = await next(message, cancellationToken);
-        await services.GetRequiredService<IApplicationDbContext>().SaveChangesAsync(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
         return response;
     }
 }

@@ -1,3 +1,4 @@
+using Akua.Application.Common.Security;
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Authorization;
 using Akua.Application.DeviceAuthorization;
@@ -12,7 +13,7 @@ namespace Akua.Application.OAuth.RevokeToken;
 /// authority enough to end it; a refresh token is revoked only by the client it was issued to. An unknown
 /// token is not an error.
 /// </summary>
-public sealed record RevokeTokenCommand(string Token, string? ClientId, string? ClientSecret) : ICommand<OAuthError?>, IAnonymousRequest
+public sealed record RevokeTokenCommand(string Token, string? ClientId, string? ClientSecret) : ICommand<OAuthError?>, IAnonymousRequest, IRevokesCredentials
 {
     public override string ToString() => $"RevokeTokenCommand {{ ClientId = {ClientId} }}";
 }

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Akua.Application.Sessions.RevokeOtherSessions;
 
 /// <summary>Ends every session of the caller except the one making this request.</summary>
-public sealed record RevokeOtherSessionsCommand : ICommand, IAuthenticatedRequest
+public sealed record RevokeOtherSessionsCommand : ICommand, IAuthenticatedRequest, IRevokesCredentials
 {
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Akua.Application.Sessions.RevokeSession;
 
 /// <summary>Ends one of the caller's sessions (another user's looks absent).</summary>
-public sealed record RevokeSessionCommand(string Id) : ICommand, IAuthenticatedRequest
+public sealed record RevokeSessionCommand(string Id) : ICommand, IAuthenticatedRequest, IRevokesCredentials
 {
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
