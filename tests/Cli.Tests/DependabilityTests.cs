@@ -18,14 +18,6 @@ public sealed class DependabilityTests(ServerFixture server) : IClassFixture<Ser
         Assert.True(result.Err.Trim().Split('\n').Length <= 2, "more than a line or two on stderr:\n" + result.Err);
     }
 
-    private async Task<Cnap> LoggedInAsync()
-    {
-        var (_, session) = await server.SignUpAsync();
-        var cnap = new Cnap(server.ApiUrl);
-        (await cnap.RunAsync("auth", "login", "--token", session)).Expect(ExitCodes.Ok);
-        return cnap;
-    }
-
     [Fact]
     public async Task Https_to_a_plain_http_server_is_one_line_and_exit_1()
     {
@@ -92,7 +84,7 @@ public sealed class DependabilityTests(ServerFixture server) : IClassFixture<Ser
     [Fact]
     public async Task A_stored_token_is_never_sent_to_another_server()
     {
-        using var cnap = await LoggedInAsync();
+        using var cnap = await server.LoggedInAsync();
         var stored = (await cnap.RunAsync("auth", "token")).Expect(ExitCodes.Ok).Out.Trim();
         await using var other = new RecordingListener();
 
@@ -117,7 +109,7 @@ public sealed class DependabilityTests(ServerFixture server) : IClassFixture<Ser
     [Fact]
     public async Task Logout_ends_the_stored_session_whatever_the_environment_holds()
     {
-        using var cnap = await LoggedInAsync();
+        using var cnap = await server.LoggedInAsync();
         var stored = (await cnap.RunAsync("auth", "token")).Out.Trim();
         var ci = (await cnap.RunAsync("auth", "tokens", "create", "--name", "ci")).Expect(ExitCodes.Ok).Out.Trim();
         cnap.Environment["AKUA_API_TOKEN"] = ci;
@@ -137,7 +129,7 @@ public sealed class DependabilityTests(ServerFixture server) : IClassFixture<Ser
     [Fact]
     public async Task A_refused_or_malformed_AKUA_API_TOKEN_is_named_in_the_message()
     {
-        using var cnap = await LoggedInAsync();
+        using var cnap = await server.LoggedInAsync();
         var ci = (await cnap.RunAsync("auth", "tokens", "create", "--name", "ci", "--output", "json")).Expect(ExitCodes.Ok).Json;
         (await cnap.RunAsync("auth", "tokens", "revoke", ci.GetProperty("id").GetString()!, "--yes")).Expect(ExitCodes.Ok);
 
@@ -209,7 +201,7 @@ public sealed class DependabilityTests(ServerFixture server) : IClassFixture<Ser
     [Fact]
     public async Task Json_output_is_the_APIs_data_field_for_field_and_unescaped()
     {
-        using var cnap = await LoggedInAsync();
+        using var cnap = await server.LoggedInAsync();
         const string Name = "Dana Browser's <team> & \"friends\" 🚀 café";
         var created = (await cnap.RunAsync("workspaces", "create", Name, "--output", "json")).Expect(ExitCodes.Ok);
         Assert.Contains("Dana Browser's <team> & \\\"friends\\\" 🚀 café", created.Out, StringComparison.Ordinal);
@@ -237,7 +229,7 @@ public sealed class DependabilityTests(ServerFixture server) : IClassFixture<Ser
     [Fact]
     public async Task Piped_tables_are_tab_separated_with_whole_values_and_no_box_drawing()
     {
-        using var cnap = await LoggedInAsync();
+        using var cnap = await server.LoggedInAsync();
         var id = (await cnap.RunAsync("auth", "tokens", "create", "--name", "a rather long token name for the build pipeline of the payments team", "--output", "json")).Json.GetProperty("id").GetString()!;
 
         foreach (var args in new[] { new[] { "auth", "tokens", "list" }, ["workspaces", "list"], ["auth", "status"] })
@@ -262,7 +254,7 @@ public sealed class DependabilityTests(ServerFixture server) : IClassFixture<Ser
     public async Task At_a_terminal_ids_are_never_wrapped_or_cut(int width)
     {
         Cnap.RequireTerminal();
-        using var cnap = await LoggedInAsync();
+        using var cnap = await server.LoggedInAsync();
         var ids = new List<string>();
         foreach (var name in new[] { "ci", "a rather long token name for the build pipeline of the payments team" })
         {
@@ -307,7 +299,7 @@ public sealed class DependabilityTests(ServerFixture server) : IClassFixture<Ser
     public async Task Wide_letters_and_emoji_are_measured_in_terminal_cells()
     {
         Cnap.RequireTerminal();
-        using var cnap = await LoggedInAsync();
+        using var cnap = await server.LoggedInAsync();
         (await cnap.RunAsync("workspaces", "create", "日本語のチーム 🚀🚀🚀 支払いチームのとても長い名前です", "--slug", "wide-" + Guid.NewGuid().ToString("N")[..8])).Expect(ExitCodes.Ok);
 
         var screen = (await cnap.RunInTerminalAsync(80, string.Empty, null, "workspaces", "list")).Expect(ExitCodes.Ok).Out;
@@ -322,7 +314,7 @@ public sealed class DependabilityTests(ServerFixture server) : IClassFixture<Ser
     [InlineData("0d")]
     public async Task An_impossible_lifetime_is_a_usage_error(string lifetime)
     {
-        using var cnap = await LoggedInAsync();
+        using var cnap = await server.LoggedInAsync();
 
         OneLine((await cnap.RunAsync("auth", "tokens", "create", "--name", "x", "--expires-in", lifetime)).Expect(ExitCodes.Usage), "is not a duration");
     }
@@ -330,7 +322,7 @@ public sealed class DependabilityTests(ServerFixture server) : IClassFixture<Ser
     [Fact]
     public async Task A_malformed_AKUA_API_TOKEN_does_not_stop_logout_from_ending_the_stored_session()
     {
-        using var cnap = await LoggedInAsync();
+        using var cnap = await server.LoggedInAsync();
         var stored = (await cnap.RunAsync("auth", "token")).Out.Trim();
         cnap.Environment["AKUA_API_TOKEN"] = "not a token";
 
@@ -343,7 +335,7 @@ public sealed class DependabilityTests(ServerFixture server) : IClassFixture<Ser
     [Fact]
     public async Task Logging_in_again_ends_the_session_it_replaces()
     {
-        using var cnap = await LoggedInAsync();
+        using var cnap = await server.LoggedInAsync();
         var first = (await cnap.RunAsync("auth", "token")).Out.Trim();
         var (_, second) = await server.SignUpAsync();
 
@@ -361,7 +353,7 @@ public sealed class DependabilityTests(ServerFixture server) : IClassFixture<Ser
     [Fact]
     public async Task Every_token_is_listed_however_many_pages_it_takes()
     {
-        using var cnap = await LoggedInAsync();
+        using var cnap = await server.LoggedInAsync();
         var session = (await cnap.RunAsync("auth", "token")).Out.Trim();
         var workspace = (await cnap.RunAsync("workspaces", "list", "--output", "json")).Json[0].GetProperty("id").GetString()!;
         for (var i = 0; i < 105; i++)

@@ -3,19 +3,11 @@ namespace Akua.Cli.Tests;
 /// <summary>The prompts, at a real terminal (a pty): what they name, where they start, what a key does.</summary>
 public sealed class PromptTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
-    private async Task<Cnap> LoggedInAsync()
-    {
-        var (_, session) = await server.SignUpAsync();
-        var cnap = new Cnap(server.ApiUrl);
-        (await cnap.RunAsync("auth", "login", "--token", session)).Expect(ExitCodes.Ok);
-        return cnap;
-    }
-
     [Fact]
     public async Task The_revoke_prompt_names_the_token_and_no_keeps_it()
     {
         Cnap.RequireTerminal();
-        using var cnap = await LoggedInAsync();
+        using var cnap = await server.LoggedInAsync();
         var created = (await cnap.RunAsync("auth", "tokens", "create", "--name", "deploy-bot", "--output", "json")).Expect(ExitCodes.Ok).Json;
         var id = created.GetProperty("id").GetString()!;
         var token = created.GetProperty("token").GetString()!;
@@ -33,7 +25,7 @@ public sealed class PromptTests(ServerFixture server) : IClassFixture<ServerFixt
     public async Task Interactive_switch_starts_on_the_current_workspace_and_marks_it()
     {
         Cnap.RequireTerminal();
-        using var cnap = await LoggedInAsync();
+        using var cnap = await server.LoggedInAsync();
         var personal = (await cnap.RunAsync("workspaces", "list", "--output", "json")).Expect(ExitCodes.Ok).Json.EnumerateArray().Single();
         var personalId = personal.GetProperty("id").GetString()!;
         var second = (await cnap.RunAsync("workspaces", "create", "Second team", "--output", "json")).Expect(ExitCodes.Ok).Json.GetProperty("id").GetString()!;

@@ -45,6 +45,15 @@ public class ServerFixture : IAsyncLifetime
 
     public const string Password = "correct horse battery";
 
+    /// <summary>A new account whose session is stored by <c>cnap auth login --token</c> in a fresh home.</summary>
+    public async Task<Cnap> LoggedInAsync()
+    {
+        var (_, session) = await SignUpAsync();
+        var cnap = new Cnap(ApiUrl);
+        (await cnap.RunAsync("auth", "login", "--token", session)).Expect(ExitCodes.Ok);
+        return cnap;
+    }
+
     public async Task<int> WhoAmIStatusAsync(string token)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/auth/whoami");

@@ -3,18 +3,10 @@ namespace Akua.Cli.Tests;
 /// <summary><c>cnap auth tokens</c> and <c>cnap workspaces</c>, and what is sent as Akua-Context.</summary>
 public sealed class TokenAndWorkspaceTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
-    private async Task<Cnap> LoggedInAsync()
-    {
-        var (_, session) = await server.SignUpAsync();
-        var cnap = new Cnap(server.ApiUrl);
-        (await cnap.RunAsync("auth", "login", "--token", session)).Expect(ExitCodes.Ok);
-        return cnap;
-    }
-
     [Fact]
     public async Task Tokens_list_create_revoke_round_trip()
     {
-        using var cnap = await LoggedInAsync();
+        using var cnap = await server.LoggedInAsync();
 
         var created = (await cnap.RunAsync("auth", "tokens", "create", "--name", "ci", "--expires-in", "30d", "--role", "member", "--output", "json")).Expect(ExitCodes.Ok).Json;
         var id = created.GetProperty("id").GetString()!;
@@ -39,7 +31,7 @@ public sealed class TokenAndWorkspaceTests(ServerFixture server) : IClassFixture
     [Fact]
     public async Task Status_warns_when_the_credential_expires_within_7_days()
     {
-        using var cnap = await LoggedInAsync();
+        using var cnap = await server.LoggedInAsync();
         var shortLived = (await cnap.RunAsync("auth", "tokens", "create", "--name", "short", "--expires-in", "3d", "--output", "json")).Json.GetProperty("token").GetString()!;
         var longLived = (await cnap.RunAsync("auth", "tokens", "create", "--name", "long", "--expires-in", "30d", "--output", "json")).Json.GetProperty("token").GetString()!;
 
@@ -59,7 +51,7 @@ public sealed class TokenAndWorkspaceTests(ServerFixture server) : IClassFixture
     [Fact]
     public async Task A_session_sends_the_active_workspace_and_a_workspace_token_does_not()
     {
-        using var cnap = await LoggedInAsync();
+        using var cnap = await server.LoggedInAsync();
         var first = (await cnap.RunAsync("workspaces", "list", "--output", "json")).Expect(ExitCodes.Ok).Json[0];
         Assert.True(first.GetProperty("active").GetBoolean());
         var ciToken = (await cnap.RunAsync("auth", "tokens", "create", "--name", "first", "--output", "json")).Json.GetProperty("token").GetString()!;
@@ -83,7 +75,7 @@ public sealed class TokenAndWorkspaceTests(ServerFixture server) : IClassFixture
     [Fact]
     public async Task Switching_without_an_id_needs_a_terminal_and_an_unknown_id_is_refused()
     {
-        using var cnap = await LoggedInAsync();
+        using var cnap = await server.LoggedInAsync();
 
         (await cnap.RunAsync("workspaces", "switch")).Expect(ExitCodes.Usage);
         (await cnap.RunAsync("workspaces", "switch", "ws_" + Guid.CreateVersion7().ToString("N"))).Expect(ExitCodes.Error);
@@ -92,7 +84,7 @@ public sealed class TokenAndWorkspaceTests(ServerFixture server) : IClassFixture
     [Fact]
     public async Task A_taken_slug_is_a_conflict()
     {
-        using var cnap = await LoggedInAsync();
+        using var cnap = await server.LoggedInAsync();
         var slug = "slug-" + Guid.NewGuid().ToString("N")[..8];
 
         (await cnap.RunAsync("workspaces", "create", "One", "--slug", slug)).Expect(ExitCodes.Ok);
