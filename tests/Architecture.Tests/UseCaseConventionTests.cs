@@ -66,6 +66,29 @@ public sealed class UseCaseConventionTests
         Assert.Contains(Handlers, h => h.GetConstructors().Any(c => c.GetParameters().Any(p => p.ParameterType.IsGenericType && p.ParameterType.GetGenericTypeDefinition() == typeof(Akua.Application.Common.Deferred<>))));
     }
 
+    /// <summary>
+    /// One save per command, by the unit of work. A handler that saved as well would commit half a use case
+    /// before the rest ran, and hide a lost race from the one place that answers it. The exceptions declare
+    /// <see cref="Akua.Application.Common.Behaviors.ICommitsItself"/> (and the unit of work then does not save).
+    /// Read from the IL: an async method's body is its state machine, nested in the type that declares it.
+    /// </summary>
+    [Fact]
+    public void Only_the_unit_of_work_saves_unless_a_command_commits_itself()
+    {
+        using var module = Mono.Cecil.ModuleDefinition.ReadModule(Application.Location);
+        var savers = module.GetTypes()
+            .Where(t => t.Methods.Any(m => m.HasBody && m.Body.Instructions.Any(i => i.Operand is Mono.Cecil.MethodReference { Name: "SaveChangesAsync" })))
+            .Select(t => Outermost(t).Name)
+            .ToHashSet();
+        var committingItself = Requests
+            .Where(typeof(Akua.Application.Common.Behaviors.ICommitsItself).IsAssignableFrom)
+            .Select(r => r.Name[..^"Command".Length] + "Handler");
+
+        Assert.Equal(committingItself.Append("UnitOfWorkBehavior`2").Order(), savers.Order());
+
+        static Mono.Cecil.TypeDefinition Outermost(Mono.Cecil.TypeDefinition type) => type.DeclaringType is null ? type : Outermost(type.DeclaringType);
+    }
+
     [Fact]
     public void Handlers_are_internal_sealed_and_named_for_their_use_case()
     {

@@ -120,6 +120,44 @@ public sealed class OAuthCodeFlowTests(SqliteApiFactory factory) : IClassFixture
         Assert.Equal("invalid_grant", afterReplay.Error);
     }
 
+    /// <summary>
+    /// A code or a refresh token redeemed by several requests at once gives tokens to exactly one; every other
+    /// answer is invalid_grant (the unit of work's lost race, answered by the grant), never a 409 or a 500.
+    /// </summary>
+    [Fact]
+    public async Task Concurrent_redemptions_of_one_code_or_refresh_token_give_tokens_once()
+    {
+        var (_, browser, clientId, secret) = await ArrangeAsync();
+        var discovery = await DiscoverAsync();
+        var (verifier, challenge) = OAuthFlow.NewPkce();
+        var code = (await OAuthFlow.ApproveAsync(browser, OAuthFlow.Request(clientId, challenge)))["code"];
+
+        var exchanges = await AllAtOnceAsync(() => ExchangeAsync(discovery, clientId, secret, code, verifier));
+        Assert.Single(exchanges, e => !e.IsError);
+        Assert.All(exchanges.Where(e => e.IsError), e => Assert.Equal("invalid_grant", e.Error));
+
+        // A code presented again after its redemption also revokes what it gave (RFC 6749 4.1.2), so the refresh
+        // race starts from a code redeemed once.
+        (verifier, challenge) = OAuthFlow.NewPkce();
+        var issued = await ExchangeAsync(discovery, clientId, secret, (await OAuthFlow.ApproveAsync(browser, OAuthFlow.Request(clientId, challenge)))["code"], verifier);
+        Assert.False(issued.IsError, issued.Error);
+        var refreshes = await AllAtOnceAsync(() => Http.RequestRefreshTokenAsync(
+            new RefreshTokenRequest { Address = discovery.TokenEndpoint, ClientId = clientId, ClientSecret = secret, RefreshToken = issued.RefreshToken! },
+            TestContext.Current.CancellationToken));
+        Assert.Single(refreshes, r => !r.IsError);
+        Assert.All(refreshes.Where(r => r.IsError), r => Assert.Equal("invalid_grant", r.Error));
+    }
+
+    private static async Task<TokenResponse[]> AllAtOnceAsync(Func<Task<TokenResponse>> redeem)
+    {
+        using var go = new Barrier(10);
+        return await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(async () =>
+        {
+            go.SignalAndWait(TestContext.Current.CancellationToken);
+            return await redeem();
+        }, TestContext.Current.CancellationToken)));
+    }
+
     [Fact]
     public async Task Revocation_works_for_refresh_tokens_and_session_tokens()
     {

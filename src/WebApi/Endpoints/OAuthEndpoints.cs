@@ -1,8 +1,7 @@
 using System.Text.Json;
-using Akua.Application.Common.Abstractions;
-using Akua.Application.DeviceAuthorization;
 using Akua.Application.DeviceAuthorization.ExchangeDeviceCode;
 using Akua.Application.DeviceAuthorization.StartDeviceAuthorization;
+using Akua.Application.OAuth;
 using Akua.Application.OAuth.ExchangeAuthorizationCode;
 using Akua.Application.OAuth.RefreshAccessToken;
 using Akua.Application.OAuth.RevokeToken;
@@ -74,32 +73,23 @@ public static class OAuthEndpoints
         return Results.Json(response, AkuaJson.Options);
     }
 
-    private static async Task<IResult> TokenAsync(HttpContext http, IMediator mediator, IOAuthClients clients, CancellationToken ct)
+    private static async Task<IResult> TokenAsync(HttpContext http, IMediator mediator, CancellationToken ct)
     {
         var form = await OAuthForm.ReadAsync(http);
         var grantType = form.Require("grant_type");
         var (clientId, secret) = ClientCredentials(http, form);
         OAuthResponses.NoStore(http);
-        switch (grantType)
+        // Every grant authenticates its client in the Application (OAuthGrantHandler) and answers the same way.
+        OAuthGrant grant = grantType switch
         {
-            case DeviceCodeGrant:
-                if (clients.FindPublic(clientId) is null)
-                {
-                    throw new OAuthException(OAuthError.InvalidClient("Unknown client_id."));
-                }
-
-                var device = await mediator.Send(new ExchangeDeviceCodeCommand(form.Require("device_code"), clientId), ct);
-                return Answer(http, device.Token, device.Error);
-            case AuthorizationCodeGrant:
-                var code = await mediator.Send(new ExchangeAuthorizationCodeCommand(
-                    form.Require("code"), form.Optional("redirect_uri"), clientId, secret, form.Optional("code_verifier")), ct);
-                return Answer(http, code.Token, code.Error);
-            case RefreshTokenGrant:
-                var refreshed = await mediator.Send(new RefreshAccessTokenCommand(form.Require("refresh_token"), clientId, secret), ct);
-                return Answer(http, refreshed.Token, refreshed.Error);
-            default:
-                throw new OAuthException(OAuthError.UnsupportedGrantType($"Supported grant types: {AuthorizationCodeGrant}, {RefreshTokenGrant}, {DeviceCodeGrant}."));
-        }
+            DeviceCodeGrant => new ExchangeDeviceCodeCommand(form.Require("device_code"), clientId),
+            AuthorizationCodeGrant => new ExchangeAuthorizationCodeCommand(
+                form.Require("code"), form.Optional("redirect_uri"), clientId, secret, form.Optional("code_verifier")),
+            RefreshTokenGrant => new RefreshAccessTokenCommand(form.Require("refresh_token"), clientId, secret),
+            _ => throw new OAuthException(OAuthError.UnsupportedGrantType($"Supported grant types: {AuthorizationCodeGrant}, {RefreshTokenGrant}, {DeviceCodeGrant}.")),
+        };
+        var result = await mediator.Send(grant, ct);
+        return result.Token is { } token ? Results.Json(token, AkuaJson.Options) : OAuthResponses.Error(http, result.Error!);
     }
 
     private static async Task<IResult> RevokeAsync(HttpContext http, IMediator mediator, CancellationToken ct)
@@ -110,10 +100,6 @@ public static class OAuthEndpoints
         OAuthResponses.NoStore(http);
         return error is null ? Results.Ok() : OAuthResponses.Error(http, error);
     }
-
-    private static IResult Answer(HttpContext http, object? token, OAuthError? error) => token is not null
-        ? Results.Json(token, AkuaJson.Options)
-        : OAuthResponses.Error(http, error!);
 
     /// <summary>client_secret_basic (RFC 6749 section 2.3.1) or the form's client_id/client_secret, not both.</summary>
     private static (string ClientId, string? Secret) ClientCredentials(HttpContext http, OAuthForm form, bool required = true)

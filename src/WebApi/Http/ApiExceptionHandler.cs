@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Akua.Application.DeviceAuthorization;
+using Akua.Application.OAuth;
 using Akua.Domain.Common;
 using Akua.Infrastructure.Persistence;
 using FluentValidation;

@@ -1,4 +1,4 @@
-using Akua.Application.DeviceAuthorization;
+using Akua.Application.OAuth;
 
 namespace Akua.WebApi.Http;
 

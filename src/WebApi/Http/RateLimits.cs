@@ -1,6 +1,6 @@
-using Akua.Application.Common.Abstractions;
 using System.Threading.RateLimiting;
-using Akua.Application.DeviceAuthorization;
+using Akua.Application.Common.Abstractions;
+using Akua.Application.OAuth;
 using Akua.WebApi.Endpoints;
 using Microsoft.AspNetCore.RateLimiting;
 

@@ -1,5 +1,6 @@
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Behaviors;
 using Akua.Application.Common.Mapping;
 using Akua.Application.Workspaces;
 using Akua.Domain.Common;
@@ -14,7 +15,7 @@ namespace Akua.Application.Accounts.SignUp;
 
 /// <summary>Creates an account, a personal workspace it owns, and a first session.</summary>
 public sealed record SignUpCommand(string Email, string Password, string Name, ClientContext Client)
-    : ICommand<SessionTokenResponse>, IAnonymousRequest
+    : ICommand<SessionTokenResponse>, IAnonymousRequest, ICommitsItself
 {
     // The password must never reach a log line, even through a record's generated ToString.
     public override string ToString() => $"SignUpCommand {{ Email = {Email} }}";
@@ -59,7 +60,7 @@ internal sealed class SignUpHandler(
     }
 
     /// <summary>
-    /// Saved here rather than by the unit of work: when people with one name sign up at the same moment, each
+    /// Saved here rather than by the unit of work (the command declares <see cref="ICommitsItself"/>): when people with one name sign up at the same moment, each
     /// saw the slug free, and all but one lose it to the unique index. The personal workspace's slug is not the
     /// user's choice, so a loser takes the next free one instead of failing its sign-up with a 409.
     /// </summary>

@@ -1,5 +1,6 @@
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Authorization;
+using Akua.Application.OAuth;
 using Akua.Domain.Common;
 using Akua.Domain.DeviceCodes;
 using Mediator;
@@ -23,17 +24,22 @@ public sealed record DeviceAuthorizationResponse(
     public override string ToString() => $"DeviceAuthorizationResponse {{ UserCode = {UserCode} }}";
 }
 
-internal sealed class StartDeviceAuthorizationHandler(IApplicationDbContext db, ISecrets secrets, IOAuthClients clients, TimeProvider clock)
+internal sealed class StartDeviceAuthorizationHandler(IApplicationDbContext db, OAuthClientAuthenticator clients, ISecrets secrets, TimeProvider clock)
     : ICommandHandler<StartDeviceAuthorizationCommand, DeviceAuthorizationResponse>
 {
     private const int UserCodeTries = 5;
 
     public async ValueTask<DeviceAuthorizationResponse> Handle(StartDeviceAuthorizationCommand command, CancellationToken cancellationToken)
     {
-        var client = clients.FindPublic(command.ClientId) ?? throw new OAuthException(OAuthError.InvalidClient("Unknown client_id."));
+        var client = await clients.AuthenticateAsync(OAuthClientUse.DeviceGrant, command.ClientId, null, cancellationToken);
+        if (client.Failed)
+        {
+            throw new OAuthException(client.Error!);
+        }
+
         var deviceCode = secrets.NewDeviceCode();
         var userCode = await FreeUserCodeAsync(cancellationToken);
-        var code = DeviceCode.Create(deviceCode.Hash, userCode, client.ClientId, command.Scope, command.Client.IpAddress, command.Client.UserAgent, clock);
+        var code = DeviceCode.Create(deviceCode.Hash, userCode, client.ClientId!, command.Scope, command.Client.IpAddress, command.Client.UserAgent, clock);
         db.DeviceCodes.Add(code);
 
         var display = code.DisplayUserCode;

@@ -33,7 +33,7 @@ internal sealed class DecideAuthorizationHandler(IApplicationDbContext db, ICurr
 
         var code = secrets.NewAuthorizationCode();
         db.AuthorizationCodes.Add(AuthorizationCode.Issue(
-            code.Hash, client.ClientId, user, request.RedirectUri!, request.Scope ?? OAuthRules.DefaultScope, request.CodeChallenge!, clock));
+            code.Hash, client.ClientId, user, request.RedirectUri!, request.Scope ?? OAuthScopes.Default, request.CodeChallenge!, clock));
         return AuthorizationChecks.Redirect(request, issuer.Issuer, [("code", code.Value)]);
     }
 }

@@ -37,7 +37,7 @@ internal sealed class DescribeAuthorizationHandler(IApplicationDbContext db, ICu
         // The redirect URI is registered (checked above), so it parses; a native app's scheme has no host.
         var target = new Uri(query.Request.RedirectUri!);
         var host = target.IsDefaultPort || string.IsNullOrEmpty(target.Host) ? target.Host : $"{target.Host}:{target.Port}";
-        return new AuthorizationPrompt(client.Name, workspace, query.Request.Scope ?? OAuthRules.DefaultScope, error,
+        return new AuthorizationPrompt(client.Name, workspace, query.Request.Scope ?? OAuthScopes.Default, error,
             account.Name, account.Email, host.Length > 0 ? host : target.Scheme + ":");
     }
 }
@@ -70,7 +70,7 @@ internal static class AuthorizationChecks
             { CodeChallenge: null or "" } => ("invalid_request", "PKCE is required: send code_challenge with code_challenge_method=S256."),
             { CodeChallengeMethod: not "S256" } => ("invalid_request", "Only code_challenge_method=S256 is supported."),
             { CodeChallenge.Length: < 43 or > 128 } => ("invalid_request", "code_challenge is malformed."),
-            { Scope: { } scope } when scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(s => !OAuthRules.Scopes.Contains(s)) =>
+            { Scope: { } scope } when scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(s => !OAuthScopes.Supported.Contains(s)) =>
                 ("invalid_scope", "Unknown scope."),
             _ => (null, null),
         };

@@ -1,6 +1,4 @@
 using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Authorization;
-using Akua.Application.DeviceAuthorization;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,25 +6,22 @@ namespace Akua.Application.OAuth.ExchangeAuthorizationCode;
 
 /// <summary>grant_type=authorization_code (RFC 6749 section 4.1.3, PKCE RFC 7636 section 4.5).</summary>
 public sealed record ExchangeAuthorizationCodeCommand(string Code, string? RedirectUri, string ClientId, string? ClientSecret, string? CodeVerifier)
-    : ICommand<OAuthTokenResult>, IAnonymousRequest
+    : OAuthGrant(ClientId, ClientSecret)
 {
-    public override string ToString() => $"ExchangeAuthorizationCodeCommand {{ ClientId = {ClientId} }}";
+    public override OAuthClientUse ClientUse => OAuthClientUse.RegisteredGrant;
+
+    protected override string LostRace => "The authorization code has already been used.";
 }
 
-internal sealed class ExchangeAuthorizationCodeHandler(IApplicationDbContext db, ISecrets secrets, IAccessTokens accessTokens, TimeProvider clock)
-    : ICommandHandler<ExchangeAuthorizationCodeCommand, OAuthTokenResult>
+internal sealed class ExchangeAuthorizationCodeHandler(
+    IApplicationDbContext db, OAuthClientAuthenticator clients, ISecrets secrets, IAccessTokens accessTokens, TimeProvider clock)
+    : OAuthGrantHandler<ExchangeAuthorizationCodeCommand>(clients), ICommandHandler<ExchangeAuthorizationCodeCommand, OAuthTokenResult>
 {
-    public async ValueTask<OAuthTokenResult> Handle(ExchangeAuthorizationCodeCommand command, CancellationToken cancellationToken)
+    protected override async ValueTask<OAuthTokenResult> GrantAsync(ExchangeAuthorizationCodeCommand command, string clientId, CancellationToken cancellationToken)
     {
-        var (client, clientError) = await db.AuthenticateClientAsync(secrets, command.ClientId, command.ClientSecret, cancellationToken);
-        if (client is null)
-        {
-            return OAuthTokenResult.Fail(clientError!);
-        }
-
         var hash = secrets.Hash(command.Code);
         var code = await db.AuthorizationCodes.SingleOrDefaultAsync(c => c.CodeHash == hash, cancellationToken);
-        if (code is null || code.ClientId != client.ClientId)
+        if (code is null || code.ClientId != clientId)
         {
             return OAuthTokenResult.Fail(OAuthError.InvalidGrant("Unknown authorization code."));
         }
@@ -35,7 +30,6 @@ internal sealed class ExchangeAuthorizationCodeHandler(IApplicationDbContext db,
         {
             // A code presented twice was intercepted: revoke what its first use issued (RFC 6749 section 4.1.2).
             await db.RevokeFamilyAsync(code.FamilyId!.Value, cancellationToken);
-            await db.TrySaveAsync(cancellationToken);
             return OAuthTokenResult.Fail(OAuthError.InvalidGrant("The authorization code has already been used; the tokens it gave are revoked."));
         }
 
@@ -49,16 +43,13 @@ internal sealed class ExchangeAuthorizationCodeHandler(IApplicationDbContext db,
             return OAuthTokenResult.Fail(OAuthError.InvalidGrant("redirect_uri does not match the authorization request."));
         }
 
-        if (!OAuthRules.VerifierMatches(command.CodeVerifier, code.CodeChallenge))
+        if (!Pkce.VerifierMatches(command.CodeVerifier, code.CodeChallenge))
         {
             return OAuthTokenResult.Fail(OAuthError.InvalidGrant("The PKCE code_verifier is missing or wrong."));
         }
 
         var family = Guid.CreateVersion7(clock.GetUtcNow());
         code.Redeem(family, clock);
-        var tokens = await db.IssueTokensAsync(secrets, accessTokens, family, client.ClientId, code.UserId, code.Scope, clock, cancellationToken);
-        return await db.TrySaveAsync(cancellationToken)
-            ? new OAuthTokenResult(tokens, null)
-            : OAuthTokenResult.Fail(OAuthError.InvalidGrant("The authorization code has already been used."));
+        return OAuthTokenResult.Issued(await db.IssueTokensAsync(secrets, accessTokens, family, clientId, code.UserId, code.Scope, clock, cancellationToken));
     }
 }

@@ -1,7 +1,6 @@
-using Akua.Application.Common.Security;
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Authorization;
-using Akua.Application.DeviceAuthorization;
+using Akua.Application.Common.Security;
 using Akua.Application.Sessions;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -18,20 +17,17 @@ public sealed record RevokeTokenCommand(string Token, string? ClientId, string? 
     public override string ToString() => $"RevokeTokenCommand {{ ClientId = {ClientId} }}";
 }
 
-internal sealed class RevokeTokenHandler(IApplicationDbContext db, ISecrets secrets, IOAuthClients configuredClients, TimeProvider clock)
+internal sealed class RevokeTokenHandler(IApplicationDbContext db, OAuthClientAuthenticator clients, ISecrets secrets, TimeProvider clock)
     : ICommandHandler<RevokeTokenCommand, OAuthError?>
 {
     public async ValueTask<OAuthError?> Handle(RevokeTokenCommand command, CancellationToken cancellationToken)
     {
         // A client that says who it is is authenticated first, whatever the token (RFC 7009 section 2.1): a wrong
         // secret is invalid_client even for a token that does not exist.
-        if (command.ClientId is not null && configuredClients.FindPublic(command.ClientId) is null)
+        var client = await clients.AuthenticateAsync(OAuthClientUse.Revocation, command.ClientId, command.ClientSecret, cancellationToken);
+        if (client.Failed)
         {
-            var (client, error) = await db.AuthenticateClientAsync(secrets, command.ClientId, command.ClientSecret, cancellationToken);
-            if (client is null)
-            {
-                return error;
-            }
+            return client.Error;
         }
 
         var hash = secrets.Hash(command.Token);
@@ -43,12 +39,12 @@ internal sealed class RevokeTokenHandler(IApplicationDbContext db, ISecrets secr
         }
 
         var refresh = await db.RefreshTokens.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
-        if (refresh is null || command.ClientId is null)
+        if (refresh is null || client.ClientId is null)
         {
             return null;
         }
 
-        if (refresh.ClientId == command.ClientId)
+        if (refresh.ClientId == client.ClientId)
         {
             await db.RevokeFamilyAsync(refresh.FamilyId, cancellationToken);
         }

@@ -1,4 +1,4 @@
-namespace Akua.Application.DeviceAuthorization;
+namespace Akua.Application.OAuth;
 
 /// <summary>An error of the OAuth token endpoint (RFC 6749 section 5.2, RFC 8628 section 3.5).</summary>
 public sealed record OAuthError(string Error, string ErrorDescription)

@@ -1,0 +1,28 @@
+using Akua.Application.Common.Abstractions;
+using Akua.Domain.Common;
+using Akua.Domain.OAuth;
+using Microsoft.EntityFrameworkCore;
+
+namespace Akua.Application.OAuth;
+
+/// <summary>
+/// A grant's refresh tokens form a family: each use rotates to the next (OAuth 2.1 section 4.3.1), and a replay
+/// of any member ends the whole family.
+/// </summary>
+internal static class RefreshTokenFamilies
+{
+    /// <summary>Deletes every refresh token of a grant: what a replayed code or refresh token costs its thief.</summary>
+    public static async Task RevokeFamilyAsync(this IApplicationDbContext db, Guid family, CancellationToken cancellationToken) =>
+        db.RefreshTokens.RemoveRange(await db.RefreshTokens.Where(t => t.FamilyId == family).ToListAsync(cancellationToken));
+
+    /// <summary>Issues an access token and the next refresh token of <paramref name="family"/>.</summary>
+    public static async Task<OAuthTokenResponse> IssueTokensAsync(
+        this IApplicationDbContext db, ISecrets secrets, IAccessTokens accessTokens, Guid family, string clientId, UserId user, string scope,
+        TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var refresh = secrets.NewRefreshToken();
+        db.RefreshTokens.Add(RefreshToken.Issue(refresh.Hash, family, clientId, user, scope, clock));
+        var access = await accessTokens.IssueAsync(user, clientId, scope, cancellationToken);
+        return new OAuthTokenResponse(access.Token, "Bearer", (long)accessTokens.Lifetime.TotalSeconds, refresh.Value, scope);
+    }
+}
