@@ -1,5 +1,6 @@
 using Akua.Application.Common.Behaviors;
 using Akua.Application.Common.Mapping;
+using Akua.Application.Common.Paging;
 using Akua.Application.Common.Security;
 using FluentValidation;
 using MapsterMapper;
@@ -30,6 +31,12 @@ public static class DependencyInjection
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) =>
             member is null ? null : System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(member.Name);
         services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
+        // Every list query gets the one paging validator (limit and cursor).
+        foreach (var query in typeof(DependencyInjection).Assembly.GetTypes().Where(t => !t.IsAbstract && typeof(IPagedQuery).IsAssignableFrom(t)))
+        {
+            services.AddSingleton(typeof(IValidator<>).MakeGenericType(query), typeof(PagedQueryValidator<>).MakeGenericType(query));
+        }
+
         // Compiled when first used, not while the host is built: compiling the mappings' expression trees sat on
         // the start-up path (ADR 0016). A test compiles the same configuration, so a bad mapping still fails early.
         services.AddSingleton<IMapper>(_ => new Mapper(MappingConfig.Create()));

@@ -89,6 +89,24 @@ public sealed class UseCaseConventionTests
         static Mono.Cecil.TypeDefinition Outermost(Mono.Cecil.TypeDefinition type) => type.DeclaringType is null ? type : Outermost(type.DeclaringType);
     }
 
+    /// <summary>
+    /// One mapping style: an entity becomes its response through Mapster, configured beside the response (an
+    /// <c>IRegister</c>), never through a hand-written factory on the response that a renamed field would not break.
+    /// </summary>
+    [Fact]
+    public void Responses_are_mapped_by_Mapster_not_by_factories()
+    {
+        var responses = ApplicationTypes.Where(t => t.Name.EndsWith("Response", StringComparison.Ordinal)).ToList();
+        var factories = responses
+            .Where(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static).Any(m => m.ReturnType == t))
+            .Select(t => t.Name);
+        var registrations = ApplicationTypes.Count(t => typeof(Mapster.IRegister).IsAssignableFrom(t) && !t.IsInterface);
+
+        Assert.True(responses.Count >= 10, $"only {responses.Count} responses found: the rule would prove nothing");
+        Assert.Empty(factories);
+        Assert.True(registrations >= 8, $"only {registrations} mappings registered beside their responses");
+    }
+
     [Fact]
     public void Handlers_are_internal_sealed_and_named_for_their_use_case()
     {
@@ -111,7 +129,7 @@ public sealed class UseCaseConventionTests
         {
             Assert.False(v.IsPublic || v.IsNestedPublic, $"{v.Name} is public");
             Assert.True(v.IsSealed, $"{v.Name} is not sealed");
-            Assert.EndsWith("Validator", v.Name, StringComparison.Ordinal);
+            Assert.EndsWith("Validator", v.Name.Split('`')[0], StringComparison.Ordinal); // PagedQueryValidator`1 too
         });
     }
 

@@ -1,4 +1,7 @@
+using Akua.Application.Common.Mapping;
+using Akua.Domain.ApiTokens;
 using Akua.Domain.Workspaces;
+using Mapster;
 
 namespace Akua.Application.ApiTokens;
 
@@ -25,5 +28,18 @@ public sealed record CreatedApiTokenResponse(
     long? LastUsedAt,
     string Token)
 {
+    /// <summary>The runtime parameter that carries the token to show.</summary>
+    public const string TokenParameter = "token";
+
     public override string ToString() => $"CreatedApiTokenResponse {{ Id = {Id}, Prefix = {Prefix} }}";
+}
+
+internal sealed class ApiTokenMapping : IRegister
+{
+    public void Register(TypeAdapterConfig config)
+    {
+        config.NewConfig<ApiToken, ApiTokenResponse>();
+        config.NewConfig<ApiToken, CreatedApiTokenResponse>()
+            .Map(d => d.Token, _ => MapperExtensions.Given<string>(CreatedApiTokenResponse.TokenParameter));
+    }
 }

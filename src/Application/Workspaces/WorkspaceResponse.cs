@@ -1,10 +1,18 @@
+using Akua.Application.Common.Mapping;
 using Akua.Domain.Workspaces;
+using Mapster;
 
 namespace Akua.Application.Workspaces;
 
 /// <summary>A workspace as the caller sees it: <see cref="Role"/> is the caller's role there.</summary>
 public sealed record WorkspaceResponse(string Id, string Name, string Slug, WorkspaceRole Role, long CreatedAt, long UpdatedAt)
 {
-    public static WorkspaceResponse From(Workspace workspace, WorkspaceRole role) => new(
-        workspace.Id.ToString(), workspace.Name, workspace.Slug, role, workspace.CreatedAt.ToUnixTimeSeconds(), workspace.UpdatedAt.ToUnixTimeSeconds());
+    /// <summary>The runtime parameter that carries the caller's role.</summary>
+    public const string RoleParameter = "role";
+}
+
+internal sealed class WorkspaceMapping : IRegister
+{
+    public void Register(TypeAdapterConfig config) => config.NewConfig<Workspace, WorkspaceResponse>()
+        .Map(d => d.Role, _ => MapperExtensions.Given<WorkspaceRole>(WorkspaceResponse.RoleParameter));
 }

@@ -19,6 +19,6 @@ public static class EndpointConventions
         return await next(context);
     });
 
-    /// <summary>The API's list parameters; a bad one is a 400 before anything runs.</summary>
+    /// <summary>The API's list parameters, as sent: <see cref="Akua.Application.Common.Paging.IPagedQuery"/> queries check them (a bad one is a 400).</summary>
     public static PageRequest Page(int? limit, string? cursor) => new(limit, cursor);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Akua.Application.Common.Validation;
 using Akua.Application.OAuth;
 using Akua.Domain.Common;
 using Akua.Infrastructure.Persistence;
@@ -66,6 +67,8 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
     private static (int Status, string Message, IReadOnlyList<ApiErrorDetail>? Details) Classify(Exception exception) => exception switch
     {
         DomainException e => (StatusFor(e.Kind), e.Message, null),
+        ValidationException e when e.Errors.Any(f => f.ErrorCode == RuleExtensions.MalformedRequestCode) => (StatusCodes.Status400BadRequest,
+            string.Join(" ", e.Errors.Where(f => f.ErrorCode == RuleExtensions.MalformedRequestCode).Select(f => f.ErrorMessage)), null),
         ValidationException e => (StatusCodes.Status422UnprocessableEntity, "The request body is not valid.",
             e.Errors.Select(f => new ApiErrorDetail(JsonNamingPolicy.SnakeCaseLower.ConvertName(f.PropertyName), f.ErrorMessage)).ToList()),
         BadHttpRequestException { InnerException: JsonException json } when AkuaJson.IsInvalidUtf8(json) =>

@@ -5,6 +5,7 @@ using Akua.Application.Common.Mapping;
 using Akua.Application.Common.Security;
 using Akua.Domain.Common;
 using Akua.Domain.Workspaces;
+using Mapster;
 using MapsterMapper;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -19,6 +20,11 @@ public sealed record WhoAmIQuery : IQuery<WhoAmIResponse>, IAuthenticatedRequest
 }
 
 public sealed record WhoAmIWorkspace(string Id, string Name, string Slug);
+
+internal sealed class WhoAmIMapping : IRegister
+{
+    public void Register(TypeAdapterConfig config) => config.NewConfig<Akua.Domain.Workspaces.Workspace, WhoAmIWorkspace>();
+}
 
 public sealed record WhoAmIResponse(
     CredentialKind Kind,
@@ -60,7 +66,7 @@ internal sealed class WhoAmIHandler(Deferred<IApplicationDbContext> db, ICurrent
             if (!memory.TryGetValue(workspaceId, out WhoAmIWorkspace? workspace))
             {
                 var found = await db.Value.Workspaces.AsNoTracking().SingleAsync(w => w.Id == workspaceId, cancellationToken);
-                workspace = memory.Set(workspaceId, new WhoAmIWorkspace(found.Id.ToString(), found.Name, found.Slug), Display);
+                workspace = memory.Set(workspaceId, mapper.Map<WhoAmIWorkspace>(found), Display);
             }
 
             return new WhoAmIResponse(credential.Kind, credential.Id, credential.Prefix, expiresAt, now, null, workspace, credential.TokenRole, null);

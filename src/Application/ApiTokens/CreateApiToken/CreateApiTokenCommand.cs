@@ -1,5 +1,6 @@
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Mapping;
 using Akua.Application.Common.Security;
 using Akua.Domain.ApiTokens;
 using Akua.Domain.Common;
@@ -38,8 +39,6 @@ internal sealed class CreateApiTokenHandler(
         var token = ApiToken.Issue(workspace.Id, command.Name, role, secret.Hash, secret.Value[..ApiToken.PrefixLength], expiresAt, clock);
         db.ApiTokens.Add(token);
 
-        var listed = mapper.Map<ApiTokenResponse>(token);
-        return ValueTask.FromResult(new CreatedApiTokenResponse(
-            listed.Id, listed.WorkspaceId, listed.Name, listed.Prefix, listed.Role, listed.CreatedAt, listed.ExpiresAt, listed.LastUsedAt, secret.Value));
+        return ValueTask.FromResult(mapper.Map<ApiToken, CreatedApiTokenResponse>(token, CreatedApiTokenResponse.TokenParameter, secret.Value));
     }
 }

@@ -8,7 +8,7 @@ using Mediator;
 
 namespace Akua.Application.ApiTokens.ListApiTokens;
 
-public sealed record ListApiTokensQuery(PageRequest Page) : IQuery<Page<ApiTokenResponse>>, IWorkspaceRequest
+public sealed record ListApiTokensQuery(PageRequest Page) : IQuery<Page<ApiTokenResponse>>, IPagedQuery, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
     public static IntegrationAccess Integrations => IntegrationAccess.Allowed;

@@ -11,27 +11,25 @@ public sealed record Page<T>(IReadOnlyList<T> Data, bool HasMore, string? NextCu
 
 /// <summary>
 /// What the caller asked for: <c>limit</c> (1..100, default 50) and the opaque <c>cursor</c> of the previous
-/// page. Both are checked here, so a bad one is a 400 whatever the list.
+/// page, as they came. Binding never fails on them: <see cref="PageRequestValidator"/> checks both for every list
+/// query (<see cref="IPagedQuery"/>), and a bad one is a 400 whatever the list (API.md).
 /// </summary>
-public readonly record struct PageRequest
+public readonly record struct PageRequest(int? Limit, string? Cursor)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 100;
 
-    public PageRequest(int? limit, string? cursor)
-    {
-        Limit = limit ?? DefaultLimit;
-        if (Limit is < 1 or > MaxLimit)
-        {
-            throw DomainException.BadRequest($"limit must be between 1 and {MaxLimit}.");
-        }
+    /// <summary>How many rows the page holds at most.</summary>
+    public int Size => Limit ?? DefaultLimit;
 
-        After = cursor is null ? null : PageCursor.Decode(cursor);
-    }
+    /// <summary>Where the page starts; the validator has already refused a cursor that does not decode.</summary>
+    public PageCursor? After => Cursor is null ? null : PageCursor.Decode(Cursor);
+}
 
-    public int Limit { get; }
-
-    public PageCursor? After { get; }
+/// <summary>A list query: its <see cref="Page"/> is checked by <see cref="PageRequestValidator"/> before it runs.</summary>
+public interface IPagedQuery
+{
+    PageRequest Page { get; }
 }
 
 /// <summary>
@@ -51,12 +49,18 @@ public sealed record PageCursor(DateTimeOffset CreatedAt, Guid Id)
         return Base64Url.EncodeToString(System.Text.Encoding.ASCII.GetBytes(text));
     }
 
-    public static PageCursor Decode(string cursor)
+    /// <summary>Decodes a cursor this API returned; anything else is a 400.</summary>
+    public static PageCursor Decode(string cursor) =>
+        TryDecode(cursor, out var decoded) ? decoded : throw DomainException.BadRequest(Invalid);
+
+    public const string Invalid = "cursor is not a cursor this API returned.";
+
+    public static bool TryDecode(string cursor, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PageCursor? decoded)
     {
-        var invalid = DomainException.BadRequest("cursor is not a cursor this API returned.");
+        decoded = null;
         if (cursor.Length is 0 or > 128)
         {
-            throw invalid;
+            return false;
         }
 
         byte[] bytes;
@@ -66,7 +70,7 @@ public sealed record PageCursor(DateTimeOffset CreatedAt, Guid Id)
         }
         catch (FormatException)
         {
-            throw invalid;
+            return false;
         }
 
         var parts = System.Text.Encoding.ASCII.GetString(bytes).Split('.');
@@ -75,11 +79,12 @@ public sealed record PageCursor(DateTimeOffset CreatedAt, Guid Id)
             || time > (parts[0] == Version ? DateTimeOffset.MaxValue.UtcTicks : DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
             || parts[2].Length != 32 || !Guid.TryParseExact(parts[2], "N", out var id))
         {
-            throw invalid;
+            return false;
         }
 
         var createdAt = parts[0] == Version ? new DateTimeOffset(time, TimeSpan.Zero) : DateTimeOffset.FromUnixTimeMilliseconds(time);
-        return new PageCursor(createdAt, id);
+        decoded = new PageCursor(createdAt, id);
+        return true;
     }
 }
 
@@ -103,8 +108,8 @@ public static class PagingExtensions
             query = query.Where(After(createdAt, id, after.CreatedAt, TId.From(after.Id)));
         }
 
-        var rows = await query.OrderByDescending(createdAt).ThenByDescending(id).Take(page.Limit + 1).ToListAsync(cancellationToken);
-        var hasMore = rows.Count > page.Limit;
+        var rows = await query.OrderByDescending(createdAt).ThenByDescending(id).Take(page.Size + 1).ToListAsync(cancellationToken);
+        var hasMore = rows.Count > page.Size;
         if (hasMore)
         {
             rows.RemoveAt(rows.Count - 1);

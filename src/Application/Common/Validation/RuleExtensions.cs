@@ -5,6 +5,15 @@ namespace Akua.Application.Common.Validation;
 /// <summary>The rules several requests share, with messages written for API users.</summary>
 public static class RuleExtensions
 {
+    /// <summary>
+    /// The error code of a failure that makes the request malformed (a query parameter, a header) rather than its
+    /// body invalid: answered 400 <c>bad_request</c>, not 422.
+    /// </summary>
+    public const string MalformedRequestCode = "bad_request";
+
+    public static IRuleBuilderOptions<T, TProperty> AsMalformedRequest<T, TProperty>(this IRuleBuilderOptions<T, TProperty> rule) =>
+        rule.WithErrorCode(MalformedRequestCode);
+
     /// <summary>A year-5138 boundary: a timestamp this large is almost certainly milliseconds.</summary>
     public const long MillisecondsThreshold = 100_000_000_000;
 

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Akua.Application.Installs.ListInstalls;
 
-public sealed record ListInstallsQuery(PageRequest Page) : IQuery<Page<InstallResponse>>, IWorkspaceRequest
+public sealed record ListInstallsQuery(PageRequest Page) : IQuery<Page<InstallResponse>>, IPagedQuery, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
     public static IntegrationAccess Integrations => IntegrationAccess.Allowed;

@@ -1,10 +1,12 @@
 using Akua.Application.Common;
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Mapping;
 using Akua.Application.Common.Security;
 using Akua.Application.Workspaces;
 using Akua.Domain.Common;
 using Akua.Domain.Workspaces;
+using MapsterMapper;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,7 +24,7 @@ public sealed record DecideInvitationCommand(string Id, bool Accept, string? Cod
     public override string ToString() => $"DecideInvitationCommand {{ Id = {Id}, Accept = {Accept} }}";
 }
 
-internal sealed class DecideInvitationHandler(IApplicationDbContext db, ICurrentPrincipal principal, ISecrets secrets, TimeProvider clock)
+internal sealed class DecideInvitationHandler(IApplicationDbContext db, ICurrentPrincipal principal, ISecrets secrets, IMapper mapper, TimeProvider clock)
     : ICommandHandler<DecideInvitationCommand, WorkspaceResponse?>
 {
     public async ValueTask<WorkspaceResponse?> Handle(DecideInvitationCommand command, CancellationToken cancellationToken)
@@ -56,7 +58,7 @@ internal sealed class DecideInvitationHandler(IApplicationDbContext db, ICurrent
         invitation.Accept(clock);
         var workspace = await db.Workspaces.Include(w => w.Memberships).SingleAsync(w => w.Id == invitation.WorkspaceId, cancellationToken);
         var role = workspace.RoleOf(user) ?? workspace.AddMember(user, invitation.Role, clock).Role; // already a member: nothing to add
-        return WorkspaceResponse.From(workspace, role);
+        return mapper.Map<Workspace, WorkspaceResponse>(workspace, WorkspaceResponse.RoleParameter, role);
     }
 
     /// <summary>

@@ -1,11 +1,13 @@
 using Akua.Application.Common;
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Mapping;
 using Akua.Application.Common.Security;
 using Akua.Application.Members;
 using Akua.Domain.Common;
 using Akua.Domain.Users;
 using Akua.Domain.Workspaces;
+using MapsterMapper;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
@@ -23,7 +25,7 @@ public sealed record InviteMemberCommand(string? Email, string? UserId, Workspac
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
-internal sealed class InviteMemberHandler(IApplicationDbContext db, WorkspaceScope workspace, ICurrentPrincipal principal, ISecrets secrets, IIssuer issuer, TimeProvider clock)
+internal sealed class InviteMemberHandler(IApplicationDbContext db, WorkspaceScope workspace, ICurrentPrincipal principal, ISecrets secrets, IIssuer issuer, IMapper mapper, TimeProvider clock)
     : ICommandHandler<InviteMemberCommand, InvitationResponse>
 {
     /// <summary>Open invitations a workspace may have at once: enough for a team, too few to spam with.</summary>
@@ -84,7 +86,7 @@ internal sealed class InviteMemberHandler(IApplicationDbContext db, WorkspaceSco
         }
 
         db.Invitations.Add(invitation);
-        var answer = InvitationResponse.From(invitation);
+        var answer = mapper.Map<InvitationResponse>(invitation);
         return code is { } shown
             ? answer with { Code = shown.Value, AcceptUrl = $"{issuer.Issuer}/invitations?code={shown.Value}" }
             : answer;

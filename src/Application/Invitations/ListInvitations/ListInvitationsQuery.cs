@@ -1,21 +1,23 @@
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Mapping;
 using Akua.Application.Common.Paging;
 using Akua.Application.Common.Security;
 using Akua.Domain.Workspaces;
+using MapsterMapper;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 namespace Akua.Application.Invitations.ListInvitations;
 
 /// <summary>The workspace's open invitations (pending, not expired), newest first.</summary>
-public sealed record ListInvitationsQuery(PageRequest Page) : IQuery<Page<InvitationResponse>>, IWorkspaceRequest
+public sealed record ListInvitationsQuery(PageRequest Page) : IQuery<Page<InvitationResponse>>, IPagedQuery, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
     public static IntegrationAccess Integrations => IntegrationAccess.Refused; // it names people by email
 }
 
-internal sealed class ListInvitationsHandler(IApplicationDbContext db, WorkspaceScope workspace, TimeProvider clock)
+internal sealed class ListInvitationsHandler(IApplicationDbContext db, WorkspaceScope workspace, IMapper mapper, TimeProvider clock)
     : IQueryHandler<ListInvitationsQuery, Page<InvitationResponse>>
 {
     public async ValueTask<Page<InvitationResponse>> Handle(ListInvitationsQuery query, CancellationToken cancellationToken)
@@ -23,6 +25,6 @@ internal sealed class ListInvitationsHandler(IApplicationDbContext db, Workspace
         var now = clock.GetUtcNow();
         return await db.Invitations.AsNoTracking()
             .Where(i => i.WorkspaceId == workspace.Id && i.Status == InvitationStatus.Pending && i.ExpiresAt > now)
-            .ToPageAsync(query.Page, i => i.CreatedAt, i => i.Id, InvitationResponse.From, cancellationToken);
+            .ToPageAsync(query.Page, i => i.CreatedAt, i => i.Id, mapper.Map<InvitationResponse>, cancellationToken);
     }
 }

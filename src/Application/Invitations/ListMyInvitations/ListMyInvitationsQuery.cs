@@ -1,7 +1,9 @@
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Mapping;
 using Akua.Application.Common.Security;
 using Akua.Domain.Workspaces;
+using MapsterMapper;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,7 +15,7 @@ public sealed record ListMyInvitationsQuery : IQuery<MyInvitations>, IAuthentica
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
-internal sealed class ListMyInvitationsHandler(IApplicationDbContext db, ICurrentPrincipal principal, TimeProvider clock)
+internal sealed class ListMyInvitationsHandler(IApplicationDbContext db, ICurrentPrincipal principal, IMapper mapper, TimeProvider clock)
     : IQueryHandler<ListMyInvitationsQuery, MyInvitations>
 {
     public async ValueTask<MyInvitations> Handle(ListMyInvitationsQuery query, CancellationToken cancellationToken)
@@ -25,10 +27,9 @@ internal sealed class ListMyInvitationsHandler(IApplicationDbContext db, ICurren
             .Where(i => (i.UserId == user || i.NormalizedEmail == email) && i.Status == InvitationStatus.Pending && i.ExpiresAt > now)
             .OrderByDescending(i => i.CreatedAt)
             .Take(100)
-            .Join(db.Workspaces, i => i.WorkspaceId, w => w.Id, (i, w) => new { Invitation = i, w.Name, w.Slug })
+            .Join(db.Workspaces, i => i.WorkspaceId, w => w.Id, (i, w) => new { Invitation = i, Workspace = w })
             .ToListAsync(cancellationToken);
-        return new MyInvitations([.. open.OrderByDescending(o => o.Invitation.CreatedAt).Select(o => new MyInvitationResponse(
-            o.Invitation.Id.ToString(), new InvitedWorkspace(o.Invitation.WorkspaceId.ToString(), o.Name, o.Slug), o.Invitation.Role,
-            o.Invitation.InvitedBy, o.Invitation.CreatedAt.ToUnixTimeSeconds(), o.Invitation.ExpiresAt.ToUnixTimeSeconds(), o.Invitation.RequiresCode))]);
+        return new MyInvitations([.. open.OrderByDescending(o => o.Invitation.CreatedAt).Select(o => mapper.Map<Invitation, MyInvitationResponse>(
+            o.Invitation, MyInvitationResponse.WorkspaceParameter, o.Workspace))]);
     }
 }

@@ -1,8 +1,10 @@
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Mapping;
 using Akua.Application.Common.Security;
 using Akua.Domain.Common;
 using Akua.Domain.Workspaces;
+using MapsterMapper;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,7 +17,7 @@ public sealed record ChangeMemberRoleCommand(string UserId, WorkspaceRole Role) 
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
-internal sealed class ChangeMemberRoleHandler(IApplicationDbContext db, WorkspaceScope workspace, TimeProvider clock)
+internal sealed class ChangeMemberRoleHandler(IApplicationDbContext db, WorkspaceScope workspace, IMapper mapper, TimeProvider clock)
     : ICommandHandler<ChangeMemberRoleCommand, MemberResponse>
 {
     public async ValueTask<MemberResponse> Handle(ChangeMemberRoleCommand command, CancellationToken cancellationToken)
@@ -24,6 +26,6 @@ internal sealed class ChangeMemberRoleHandler(IApplicationDbContext db, Workspac
         var aggregate = await db.LoadAggregateAsync(workspace, cancellationToken);
         aggregate.ChangeMemberRole(userId, command.Role, workspace.Role, clock);
         var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == userId, cancellationToken);
-        return MemberResponse.From(aggregate.Memberships.Single(m => m.UserId == userId), user);
+        return mapper.Map<Membership, MemberResponse>(aggregate.Memberships.Single(m => m.UserId == userId), MemberResponse.UserParameter, user);
     }
 }

@@ -1,20 +1,22 @@
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Mapping;
 using Akua.Application.Common.Paging;
 using Akua.Application.Common.Security;
 using Akua.Domain.Workspaces;
+using MapsterMapper;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 namespace Akua.Application.Members.ListMembers;
 
-public sealed record ListMembersQuery(PageRequest Page) : IQuery<Page<MemberResponse>>, IWorkspaceRequest
+public sealed record ListMembersQuery(PageRequest Page) : IQuery<Page<MemberResponse>>, IPagedQuery, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
     public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 
-internal sealed class ListMembersHandler(IApplicationDbContext db, WorkspaceScope workspace)
+internal sealed class ListMembersHandler(IApplicationDbContext db, WorkspaceScope workspace, IMapper mapper)
     : IQueryHandler<ListMembersQuery, Page<MemberResponse>>
 {
     public async ValueTask<Page<MemberResponse>> Handle(ListMembersQuery query, CancellationToken cancellationToken) =>
@@ -22,5 +24,5 @@ internal sealed class ListMembersHandler(IApplicationDbContext db, WorkspaceScop
             .Where(m => m.WorkspaceId == workspace.Id)
             .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { Membership = m, User = u })
             .ToPageAsync(query.Page, x => x.Membership.CreatedAt, x => x.Membership.Id,
-                x => MemberResponse.From(x.Membership, x.User), cancellationToken);
+                x => mapper.Map<Membership, MemberResponse>(x.Membership, MemberResponse.UserParameter, x.User), cancellationToken);
 }

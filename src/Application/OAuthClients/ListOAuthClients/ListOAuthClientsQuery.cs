@@ -1,23 +1,25 @@
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Mapping;
 using Akua.Application.Common.Paging;
 using Akua.Application.Common.Security;
 using Akua.Domain.Workspaces;
+using MapsterMapper;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 namespace Akua.Application.OAuthClients.ListOAuthClients;
 
-public sealed record ListOAuthClientsQuery(PageRequest Page) : IQuery<Page<OAuthClientResponse>>, IWorkspaceRequest
+public sealed record ListOAuthClientsQuery(PageRequest Page) : IQuery<Page<OAuthClientResponse>>, IPagedQuery, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
     public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 
-internal sealed class ListOAuthClientsHandler(IApplicationDbContext db, WorkspaceScope workspace)
+internal sealed class ListOAuthClientsHandler(IApplicationDbContext db, WorkspaceScope workspace, IMapper mapper)
     : IQueryHandler<ListOAuthClientsQuery, Page<OAuthClientResponse>>
 {
     public async ValueTask<Page<OAuthClientResponse>> Handle(ListOAuthClientsQuery query, CancellationToken cancellationToken) =>
         await db.OAuthClients.AsNoTracking().Where(c => c.WorkspaceId == workspace.Id)
-            .ToPageAsync(query.Page, c => c.CreatedAt, c => c.Id, OAuthClientResponse.From, cancellationToken);
+            .ToPageAsync(query.Page, c => c.CreatedAt, c => c.Id, mapper.Map<OAuthClientResponse>, cancellationToken);
 }

@@ -1,8 +1,10 @@
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Mapping;
 using Akua.Application.Common.Security;
 using Akua.Domain.OAuth;
 using Akua.Domain.Workspaces;
+using MapsterMapper;
 using Mediator;
 
 namespace Akua.Application.OAuthClients.RegisterOAuthClient;
@@ -15,7 +17,7 @@ public sealed record RegisterOAuthClientCommand(string Name, IReadOnlyList<strin
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
-internal sealed class RegisterOAuthClientHandler(IApplicationDbContext db, ISecrets secrets, WorkspaceScope workspace, TimeProvider clock)
+internal sealed class RegisterOAuthClientHandler(IApplicationDbContext db, ISecrets secrets, WorkspaceScope workspace, IMapper mapper, TimeProvider clock)
     : ICommandHandler<RegisterOAuthClientCommand, RegisteredOAuthClientResponse>
 {
     public ValueTask<RegisteredOAuthClientResponse> Handle(RegisterOAuthClientCommand command, CancellationToken cancellationToken)
@@ -23,7 +25,6 @@ internal sealed class RegisterOAuthClientHandler(IApplicationDbContext db, ISecr
         var secret = command.Type == OAuthClientType.Confidential ? secrets.NewClientSecret() : (NewSecret?)null;
         var client = OAuthClient.Register(workspace.Id, secrets.NewClientId(), command.Name, command.Type, command.RedirectUris, secret?.Hash, clock);
         db.OAuthClients.Add(client);
-        var view = OAuthClientResponse.From(client);
-        return ValueTask.FromResult(new RegisteredOAuthClientResponse(view.Id, view.ClientId, view.Name, view.RedirectUris, view.Type, view.CreatedAt, secret?.Value));
+        return ValueTask.FromResult(mapper.Map<OAuthClient, RegisteredOAuthClientResponse>(client, RegisteredOAuthClientResponse.SecretParameter, secret?.Value));
     }
 }

@@ -1,7 +1,9 @@
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Mapping;
 using Akua.Application.Common.Security;
 using Akua.Domain.Workspaces;
+using MapsterMapper;
 using Mediator;
 
 namespace Akua.Application.Workspaces.CreateWorkspace;
@@ -12,7 +14,7 @@ public sealed record CreateWorkspaceCommand(string Name, string? Slug) : IComman
     public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 
-internal sealed class CreateWorkspaceHandler(IApplicationDbContext db, ICurrentPrincipal principal, TimeProvider clock)
+internal sealed class CreateWorkspaceHandler(IApplicationDbContext db, ICurrentPrincipal principal, IMapper mapper, TimeProvider clock)
     : ICommandHandler<CreateWorkspaceCommand, WorkspaceResponse>
 {
     public async ValueTask<WorkspaceResponse> Handle(CreateWorkspaceCommand command, CancellationToken cancellationToken)
@@ -21,6 +23,6 @@ internal sealed class CreateWorkspaceHandler(IApplicationDbContext db, ICurrentP
         var slug = command.Slug ?? await db.FreeSlugAsync(command.Name, cancellationToken);
         var workspace = Workspace.Create(command.Name, slug, owner, clock);
         db.Workspaces.Add(workspace);
-        return WorkspaceResponse.From(workspace, WorkspaceRole.Owner);
+        return mapper.Map<Workspace, WorkspaceResponse>(workspace, WorkspaceResponse.RoleParameter, WorkspaceRole.Owner);
     }
 }

@@ -1,7 +1,9 @@
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Mapping;
 using Akua.Application.Common.Security;
 using Akua.Domain.Workspaces;
+using MapsterMapper;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,12 +16,12 @@ public sealed record GetWorkspaceQuery(string WorkspaceId) : IQuery<WorkspaceRes
     public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 
-internal sealed class GetWorkspaceHandler(IApplicationDbContext db, WorkspaceScope workspace)
+internal sealed class GetWorkspaceHandler(IApplicationDbContext db, WorkspaceScope workspace, IMapper mapper)
     : IQueryHandler<GetWorkspaceQuery, WorkspaceResponse>
 {
     public async ValueTask<WorkspaceResponse> Handle(GetWorkspaceQuery query, CancellationToken cancellationToken)
     {
         var found = await db.Workspaces.AsNoTracking().SingleAsync(w => w.Id == workspace.Id, cancellationToken);
-        return WorkspaceResponse.From(found, workspace.Role);
+        return mapper.Map<Workspace, WorkspaceResponse>(found, WorkspaceResponse.RoleParameter, workspace.Role);
     }
 }

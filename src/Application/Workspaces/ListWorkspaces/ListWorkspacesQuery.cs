@@ -1,19 +1,22 @@
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Mapping;
 using Akua.Application.Common.Paging;
 using Akua.Application.Common.Security;
+using Akua.Domain.Workspaces;
+using MapsterMapper;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 namespace Akua.Application.Workspaces.ListWorkspaces;
 
 /// <summary>The caller's workspaces; a workspace API token sees only its own.</summary>
-public sealed record ListWorkspacesQuery(PageRequest Page) : IQuery<Page<WorkspaceResponse>>, IAuthenticatedRequest
+public sealed record ListWorkspacesQuery(PageRequest Page) : IQuery<Page<WorkspaceResponse>>, IPagedQuery, IAuthenticatedRequest
 {
     public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 
-internal sealed class ListWorkspacesHandler(IApplicationDbContext db, ICurrentPrincipal principal)
+internal sealed class ListWorkspacesHandler(IApplicationDbContext db, ICurrentPrincipal principal, IMapper mapper)
     : IQueryHandler<ListWorkspacesQuery, Page<WorkspaceResponse>>
 {
     public async ValueTask<Page<WorkspaceResponse>> Handle(ListWorkspacesQuery query, CancellationToken cancellationToken)
@@ -22,7 +25,7 @@ internal sealed class ListWorkspacesHandler(IApplicationDbContext db, ICurrentPr
         if (credential.WorkspaceId is { } bound)
         {
             var own = await db.Workspaces.AsNoTracking().SingleAsync(w => w.Id == bound, cancellationToken);
-            return new Page<WorkspaceResponse>(query.Page.After is null ? [WorkspaceResponse.From(own, credential.TokenRole!.Value)] : [], false, null);
+            return new Page<WorkspaceResponse>(query.Page.After is null ? [mapper.Map<Workspace, WorkspaceResponse>(own, WorkspaceResponse.RoleParameter, credential.TokenRole!.Value)] : [], false, null);
         }
 
         var user = principal.RequireUser();
@@ -30,6 +33,6 @@ internal sealed class ListWorkspacesHandler(IApplicationDbContext db, ICurrentPr
             .Where(m => m.UserId == user)
             .Join(db.Workspaces, m => m.WorkspaceId, w => w.Id, (m, w) => new { Membership = m, Workspace = w })
             .ToPageAsync(query.Page, x => x.Membership.CreatedAt, x => x.Membership.Id,
-                x => WorkspaceResponse.From(x.Workspace, x.Membership.Role), cancellationToken);
+                x => mapper.Map<Workspace, WorkspaceResponse>(x.Workspace, WorkspaceResponse.RoleParameter, x.Membership.Role), cancellationToken);
     }
 }

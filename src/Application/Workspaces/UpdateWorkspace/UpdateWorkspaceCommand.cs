@@ -1,7 +1,9 @@
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Authorization;
+using Akua.Application.Common.Mapping;
 using Akua.Application.Common.Security;
 using Akua.Domain.Workspaces;
+using MapsterMapper;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,13 +17,13 @@ public sealed record UpdateWorkspaceCommand(string WorkspaceId, string? Name, st
     public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 
-internal sealed class UpdateWorkspaceHandler(IApplicationDbContext db, WorkspaceScope workspace, TimeProvider clock)
+internal sealed class UpdateWorkspaceHandler(IApplicationDbContext db, WorkspaceScope workspace, IMapper mapper, TimeProvider clock)
     : ICommandHandler<UpdateWorkspaceCommand, WorkspaceResponse>
 {
     public async ValueTask<WorkspaceResponse> Handle(UpdateWorkspaceCommand command, CancellationToken cancellationToken)
     {
         var found = await db.Workspaces.SingleAsync(w => w.Id == workspace.Id, cancellationToken);
         found.Rename(command.Name ?? found.Name, command.Slug, clock);
-        return WorkspaceResponse.From(found, workspace.Role);
+        return mapper.Map<Workspace, WorkspaceResponse>(found, WorkspaceResponse.RoleParameter, workspace.Role);
     }
 }
