@@ -13,9 +13,8 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
         builder.HasKey(t => t.Id);
         builder.Property(t => t.Name).HasMaxLength(ApiToken.MaxNameLength);
         builder.Property(t => t.Role).HasConversion<string>().HasMaxLength(16);
-        builder.Property(t => t.TokenHash).HasMaxLength(SecretHash.Length);
         builder.Property(t => t.Prefix).HasMaxLength(ApiToken.PrefixLength);
-        builder.HasIndex(t => t.TokenHash).IsUnique();
+        builder.HasLookupHash(t => t.TokenHash);
         builder.HasIndex(t => new { t.WorkspaceId, t.CreatedAt });
         builder.HasOne<Workspace>().WithMany().HasForeignKey(t => t.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -14,7 +14,6 @@ internal sealed class DeviceCodeConfiguration : IEntityTypeConfiguration<DeviceC
     public void Configure(EntityTypeBuilder<DeviceCode> builder)
     {
         builder.HasKey(d => d.Id);
-        builder.Property(d => d.DeviceCodeHash).HasMaxLength(SecretHash.Length);
         builder.Property(d => d.UserCode).HasMaxLength(DeviceCode.UserCodeLength);
         builder.Property(d => d.ClientId).HasMaxLength(64);
         builder.Property(d => d.Scope).HasMaxLength(256);
@@ -22,7 +21,7 @@ internal sealed class DeviceCodeConfiguration : IEntityTypeConfiguration<DeviceC
         builder.Property(d => d.RequesterUserAgent).HasMaxLength(512);
         builder.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(d => d.Version).IsConcurrencyToken();
-        builder.HasIndex(d => d.DeviceCodeHash).IsUnique();
+        builder.HasLookupHash(d => d.DeviceCodeHash);
         builder.HasIndex(d => d.ExpiresAt);
         builder.Ignore(d => d.DisplayUserCode);
     }

@@ -29,8 +29,7 @@ internal sealed class AuthorizationCodeConfiguration : IEntityTypeConfiguration<
     public void Configure(EntityTypeBuilder<AuthorizationCode> builder)
     {
         builder.HasKey(c => c.Id);
-        builder.Property(c => c.CodeHash).HasMaxLength(SecretHash.Length);
-        builder.HasIndex(c => c.CodeHash).IsUnique();
+        builder.HasLookupHash(c => c.CodeHash);
         builder.Property(c => c.ClientId).HasMaxLength(64);
         builder.Property(c => c.RedirectUri).HasMaxLength(OAuthClient.MaxRedirectUriLength);
         builder.Property(c => c.Scope).HasMaxLength(256);
@@ -47,8 +46,7 @@ internal sealed class RefreshTokenConfiguration : IEntityTypeConfiguration<Refre
     public void Configure(EntityTypeBuilder<RefreshToken> builder)
     {
         builder.HasKey(t => t.Id);
-        builder.Property(t => t.TokenHash).HasMaxLength(SecretHash.Length);
-        builder.HasIndex(t => t.TokenHash).IsUnique();
+        builder.HasLookupHash(t => t.TokenHash);
         builder.HasIndex(t => t.FamilyId);
         builder.Property(t => t.ClientId).HasMaxLength(64);
         builder.HasIndex(t => t.ClientId);

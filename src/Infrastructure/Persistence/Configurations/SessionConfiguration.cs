@@ -11,11 +11,10 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
     public void Configure(EntityTypeBuilder<Session> builder)
     {
         builder.HasKey(s => s.Id);
-        builder.Property(s => s.TokenHash).HasMaxLength(SecretHash.Length);
         builder.Property(s => s.ClientId).HasMaxLength(Session.MaxClientIdLength);
         builder.Property(s => s.UserAgent).HasMaxLength(Session.MaxUserAgentLength);
         builder.Property(s => s.IpAddress).HasMaxLength(Session.MaxIpAddressLength);
-        builder.HasIndex(s => s.TokenHash).IsUnique();
+        builder.HasLookupHash(s => s.TokenHash);
         builder.HasIndex(s => new { s.UserId, s.CreatedAt });
         builder.HasOne<User>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
     }
