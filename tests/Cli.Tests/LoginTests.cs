@@ -145,7 +145,7 @@ public sealed class FlakyNetworkLoginTests(RelayedServerFixture server) : IClass
         }
         else
         {
-            server.Relay.Break();
+            server.Relay.Cut();
         }
 
         while (!err.ToString().Contains("Lost contact", StringComparison.Ordinal) && !login.IsCompleted)
@@ -156,7 +156,7 @@ public sealed class FlakyNetworkLoginTests(RelayedServerFixture server) : IClass
         // Approved while the CLI cannot reach the server; then the link comes back.
         var browser = await BrowserSession.SignInAsync(BrowserSession.CookieClient(server.BaseAddress), email, ServerFixture.Password);
         await browser.DecideAsync(code, approve: true);
-        server.Relay.Mend();
+        server.Relay.Restore();
 
         var result = (await login.WaitAsync(TimeSpan.FromSeconds(90), TestContext.Current.CancellationToken)).Expect(ExitCodes.Ok);
         Assert.True(server.Relay.Dropped > 0, "no connection was dropped: the test proved nothing");

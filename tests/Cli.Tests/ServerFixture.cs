@@ -86,14 +86,14 @@ public sealed class LowLimitServerFixture : ServerFixture
 /// </summary>
 public sealed class RelayedServerFixture : ServerFixture
 {
-    public FlakyRelay Relay { get; } = new();
+    public TcpProxy Relay { get; } = new();
 
     protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string> { ["Akua__PublicUrl"] = Relay.Url };
 
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
-        Relay.Target = BaseAddress;
+        Relay.Target = new System.Net.DnsEndPoint(BaseAddress.Host, BaseAddress.Port);
     }
 
     public override async ValueTask DisposeAsync()

@@ -1,55 +1,85 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
 namespace Akua.TestSupport;
 
 /// <summary>
-/// A loopback TCP forwarder between the server and its database, so a test can cut the database off (every
-/// connection dropped, new ones refused) and bring it back, without stopping a shared database server.
+/// A loopback TCP forwarder a test can break: between a server and its database (cut it off without stopping a
+/// shared database server), or between a client and a server (the CLI's link). <see cref="Cut"/> resets every
+/// open connection and refuses new ones, <see cref="Stall"/> resets them and then takes new ones and never
+/// answers (a black-holed network), <see cref="Restore"/> mends it.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly string _targetHost;
-    private readonly int _targetPort;
-    private readonly List<TcpClient> _open = [];
+    private readonly ConcurrentDictionary<TcpClient, bool> _open = new();
+    private readonly ConcurrentBag<TcpClient> _held = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
     private volatile bool _cut;
+    private volatile bool _stalled;
+    private int _dropped;
 
-    public TcpProxy(string targetHost, int targetPort)
+    /// <param name="target">Where connections go; may be set later (a server that needs the proxy's address to start).</param>
+    public TcpProxy(DnsEndPoint? target = null)
     {
-        _targetHost = targetHost;
-        _targetPort = targetPort;
+        Target = target;
         _listener.Start();
         _accepting = AcceptLoopAsync();
     }
 
+    public TcpProxy(string targetHost, int targetPort)
+        : this(new DnsEndPoint(targetHost, targetPort))
+    {
+    }
+
+    public DnsEndPoint? Target { get; set; }
+
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-    /// <summary>Drops every open connection and refuses new ones until <see cref="Restore"/>.</summary>
+    /// <summary>The proxy as an HTTP base address.</summary>
+    public string Url => $"http://127.0.0.1:{Port}";
+
+    /// <summary>Connections refused or held while cut or stalled: a test that meant to break something checks it did.</summary>
+    public int Dropped => Volatile.Read(ref _dropped);
+
+    /// <summary>Drops every open connection and refuses new ones (each is accepted and reset) until <see cref="Restore"/>.</summary>
     public void Cut()
     {
         _cut = true;
-        lock (_open)
+        foreach (var client in _open.Keys)
         {
-            foreach (var client in _open)
-            {
-                client.Client.LingerState = new LingerOption(true, 0); // reset, like a dead peer
-                client.Dispose();
-            }
-
-            _open.Clear();
+            Reset(client);
         }
     }
 
-    public void Restore() => _cut = false;
+    /// <summary>
+    /// Drops every open connection, then takes new ones and never answers: only the client's own timeout ends
+    /// such a request.
+    /// </summary>
+    public void Stall()
+    {
+        _stalled = true;
+        Cut();
+    }
+
+    public void Restore()
+    {
+        _cut = false;
+        _stalled = false;
+        while (_held.TryTake(out var held))
+        {
+            Reset(held);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
         _listener.Stop();
         Cut();
+        Restore();
         try
         {
             await _accepting;
@@ -59,6 +89,22 @@ public sealed class TcpProxy : IAsyncDisposable
         }
 
         _stop.Dispose();
+    }
+
+    private static void Reset(TcpClient client)
+    {
+        try
+        {
+            if (client.Client is { } socket) // null once the connection has ended
+            {
+                socket.LingerState = new LingerOption(true, 0); // a reset, like a dead peer, not a polite close
+            }
+        }
+        catch (Exception e) when (e is ObjectDisposedException or SocketException)
+        {
+        }
+
+        client.Dispose();
     }
 
     private async Task AcceptLoopAsync()
@@ -77,8 +123,16 @@ public sealed class TcpProxy : IAsyncDisposable
 
             if (_cut)
             {
-                inbound.Client.LingerState = new LingerOption(true, 0);
-                inbound.Dispose();
+                Interlocked.Increment(ref _dropped);
+                if (_stalled)
+                {
+                    _held.Add(inbound); // open, silent
+                }
+                else
+                {
+                    Reset(inbound);
+                }
+
                 continue;
             }
 
@@ -89,30 +143,23 @@ public sealed class TcpProxy : IAsyncDisposable
     private async Task PipeAsync(TcpClient inbound)
     {
         var outbound = new TcpClient();
+        _open[inbound] = true;
+        _open[outbound] = true;
         try
         {
-            await outbound.ConnectAsync(_targetHost, _targetPort, _stop.Token);
-            lock (_open)
-            {
-                _open.Add(inbound);
-                _open.Add(outbound);
-            }
-
+            var target = Target ?? throw new InvalidOperationException("The proxy has no target yet.");
+            await outbound.ConnectAsync(target.Host, target.Port, _stop.Token);
             var a = inbound.GetStream().CopyToAsync(outbound.GetStream(), _stop.Token);
             var b = outbound.GetStream().CopyToAsync(inbound.GetStream(), _stop.Token);
             await Task.WhenAny(a, b);
         }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
         {
         }
         finally
         {
-            lock (_open)
-            {
-                _open.Remove(inbound);
-                _open.Remove(outbound);
-            }
-
+            _open.TryRemove(inbound, out _);
+            _open.TryRemove(outbound, out _);
             inbound.Dispose();
             outbound.Dispose();
         }
