@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Akua.Bench;
+using Akua.Infrastructure.Credentials;
 using Akua.Infrastructure.Security;
 using Npgsql;
 
@@ -39,7 +40,7 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
     {
         ["Database__Provider"] = engine,
         ["ConnectionStrings__Akua"] = connection.Replace("{work}", work, StringComparison.Ordinal),
-        ["Diagnostics__Expose"] = "true",
+        ["Telemetry__Prometheus"] = "true", // the counters are read from its /metrics
         ["RateLimits__DeviceCodesPerMinute"] = "1000000",
         ["RateLimits__SignUpsPerHour"] = "1000000",
         // Per-request log lines would measure the console, not authentication.

@@ -101,11 +101,32 @@ internal sealed class Server : IAsyncDisposable
         return new MemoryReading(Mb("VmRSS"), Mb("VmHWM"), Mb("RssAnon"), Mb("RssFile"), Mb("RssShmem"), (int)fields.GetValueOrDefault("Threads"));
     }
 
+    /// <summary>
+    /// The server's database commands so far, from its <c>Akua</c> meter as a Prometheus scrape of <c>/metrics</c>
+    /// shows them (the server runs with <c>Telemetry__Prometheus=true</c>): all of them, those sent for requests
+    /// (not the background work), and the writes.
+    /// </summary>
     public async Task<(long Commands, long RequestCommands, long Writes)> CountersAsync()
     {
         using var http = new HttpClient { BaseAddress = BaseAddress };
-        var json = JsonDocument.Parse(await http.GetStringAsync("/internal/diagnostics")).RootElement;
-        return (json.GetProperty("db_commands").GetInt64(), json.GetProperty("db_request_commands").GetInt64(), json.GetProperty("db_writes").GetInt64());
+        long commands = 0, requestCommands = 0, writes = 0;
+        foreach (var line in (await http.GetStringAsync("/metrics")).Split('\n'))
+        {
+            // akua_db_commands_total{akua_origin="request",db_operation_kind="read",http_route="/v1/whoami",...} 12 1764500000000
+            if (!line.StartsWith("akua_db_commands_total{", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var close = line.LastIndexOf('}');
+            var labels = line[..close];
+            var value = (long)double.Parse(line[(close + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            commands += value;
+            requestCommands += labels.Contains("akua_origin=\"request\"", StringComparison.Ordinal) ? value : 0;
+            writes += labels.Contains("db_operation_kind=\"write\"", StringComparison.Ordinal) ? value : 0;
+        }
+
+        return (commands, requestCommands, writes);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,11 +1,12 @@
 using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Security;
 using Akua.Infrastructure.Abuse;
-using Akua.Infrastructure.Authentication;
+using Akua.Infrastructure.Credentials;
+using Akua.Infrastructure.Credentials.Revocations;
+using Akua.Infrastructure.Diagnostics;
 using Akua.Infrastructure.OAuth;
-using Microsoft.AspNetCore.DataProtection;
 using Akua.Infrastructure.Persistence;
 using Akua.Infrastructure.Security;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,20 +43,16 @@ public static class DependencyInjection
     {
         // Read when first needed, so a host (or a test) can change configuration up to the last moment.
         services.AddSingleton(sp => ReadDatabaseOptions(sp.GetRequiredService<IConfiguration>(), dataFolder));
-        services.AddSingleton<DbCommandCounter>();
-        services.AddSingleton<CredentialCache>();
+        services.AddMetrics();
+        services.AddSingleton<AkuaMetrics>();
+        services.AddSingleton(sp => new DbCommandMetrics(sp.GetRequiredService<AkuaMetrics>(), sp.GetService<IHttpContextAccessor>()));
         services.AddMemoryCache(o => o.SizeLimit = 100_000); // bounded: display fields of whoami
-        services.AddSingleton<RevocationEvictor>();
-        services.AddSingleton<Akua.Application.Common.Security.IRevocationBarrier, RevocationBarrier>();
+        services.AddCredentials();
         services.AddDbContextPool<AkuaDbContext>((sp, options) =>
         {
             sp.GetRequiredService<DatabaseOptions>().Apply(options);
-            options.AddInterceptors(sp.GetRequiredService<DbCommandCounter>(), sp.GetRequiredService<RevocationEvictor>());
+            options.AddInterceptors(sp.GetRequiredService<DbCommandMetrics>(), sp.GetRequiredService<RevocationEvictor>());
         });
-        services.AddOptions<RevocationFeedOptions>().BindConfiguration("RevocationFeed");
-        services.AddSingleton<RevocationFeedState>();
-        services.AddSingleton<RevocationFeedPoller>();
-        services.AddHostedService(sp => sp.GetRequiredService<RevocationFeedPoller>());
         services.AddScoped<IApplicationDbContext>(sp => sp.GetRequiredService<AkuaDbContext>());
         services.AddScoped<DatabaseStartup>();
         services.AddSingleton<ISecrets, Secrets>();
@@ -63,8 +60,6 @@ public static class DependencyInjection
         services.AddSingleton<IPasswordHasher, PasswordHasher>();
         services.AddSingleton<IDeviceCookies, DeviceCookies>();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<ICredentialValidator, CredentialValidator>(); // one per node: its cache is the node's
-        services.AddOptions<LastUseOptions>().BindConfiguration("LastUse");
         services.AddOptions<OAuthOptions>().BindConfiguration("OAuth");
         services.AddSingleton<IOAuthClients, ConfiguredOAuthClients>();
         services.AddOptions<JwtOptions>().BindConfiguration("Jwt");
@@ -73,9 +68,6 @@ public static class DependencyInjection
         services.AddScoped<AccessTokens>();
         services.AddScoped<IAccessTokens>(sp => sp.GetRequiredService<AccessTokens>());
         services.AddSingleton<IAttemptLimiter, DatabaseAttemptLimiter>();
-        services.AddSingleton<LastUseRecorder>();
-        services.AddSingleton<ILastUseRecorder>(sp => sp.GetRequiredService<LastUseRecorder>());
-        services.AddHostedService(sp => sp.GetRequiredService<LastUseRecorder>());
         return services;
     }
 }

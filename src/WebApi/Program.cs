@@ -1,13 +1,13 @@
 using Akua.Application;
 using Akua.Application.Common.Security;
-using Akua.WebApi.Authentication;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Mvc;
 using Akua.Infrastructure;
 using Akua.Infrastructure.Persistence;
 using Akua.Infrastructure.Security;
+using Akua.WebApi.Authentication;
 using Akua.WebApi.Endpoints;
 using Akua.WebApi.Http;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -68,6 +68,11 @@ builder.Services.AddAuthorizationBuilder().AddPolicy(SessionCookieAuthentication
     .AddAuthenticationSchemes(SessionCookieAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddSingleton<ICurrentPrincipal, HttpCurrentPrincipal>();
+if (Telemetry.PrometheusEnabled(builder.Configuration))
+{
+    Telemetry.AddPrometheus(builder.Services);
+}
+
 string? publicUrl;
 try
 {
@@ -96,13 +101,13 @@ builder.Services.AddRazorPages(pages =>
 });
 builder.Services.Configure<CookieTempDataProviderOptions>(o =>
 {
-    o.Cookie.Name = "akua_flash";
+    o.Cookie.Name = AkuaAuthenticationDefaults.FlashCookie;
     o.Cookie.SameSite = SameSiteMode.Lax;
     o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
 });
 builder.Services.AddAntiforgery(o =>
 {
-    o.Cookie.Name = "akua_csrf";
+    o.Cookie.Name = AkuaAuthenticationDefaults.AntiforgeryCookie;
     o.Cookie.SameSite = SameSiteMode.Strict;
     o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
 });
@@ -190,16 +195,9 @@ app.MapInstallEndpoints();
 app.MapOAuthEndpoints();
 app.MapOAuthClientEndpoints();
 app.MapRazorPages();
-if (app.Configuration.GetValue<bool>("Diagnostics:Expose"))
+if (Telemetry.PrometheusEnabled(app.Configuration))
 {
-    // Opt-in (the benchmark): what this node sent to the database and holds in its caches.
-    app.MapGet("/internal/diagnostics", (Akua.Infrastructure.Persistence.DbCommandCounter commands, Akua.Infrastructure.Authentication.CredentialCache cache) =>
-        Results.Json(new
-        {
-            db_commands = commands.Commands, db_request_commands = commands.RequestCommands, db_writes = commands.Writes,
-            cached_credentials = cache.Count, allocated_bytes = GC.GetTotalAllocatedBytes(), gc_count = GC.CollectionCount(0), gc_pause_ms = GC.GetTotalPauseDuration().TotalMilliseconds,
-        }))
-        .AllowAnonymous().ExcludeFromDescription();
+    Telemetry.MapPrometheus(app); // opt-in: counts and routes, never a credential
 }
 
 StartupException? refusal = null;

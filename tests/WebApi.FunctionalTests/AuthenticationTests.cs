@@ -1,5 +1,5 @@
 using System.Net.Http.Headers;
-using Akua.Infrastructure.Security;
+using Akua.Infrastructure.Credentials;
 using Akua.WebApi.FunctionalTests.Support;
 
 namespace Akua.WebApi.FunctionalTests;
@@ -27,13 +27,13 @@ public sealed class AuthenticationTests(SqliteApiFactory factory) : IClassFixtur
         Assert.False(TokenFormat.HasValidChecksum(broken));
         await Task.Delay(300, TestContext.Current.CancellationToken); // let the last-use writer settle
 
-        var before = factory.Commands.RequestCommands;
+        var before = factory.Meter.RequestCommands;
         for (var i = 0; i < 20; i++)
         {
             await (await factory.Api(broken).GetAsync("/v1/installs")).AssertErrorAsync(401, "unauthorized");
         }
 
-        Assert.Equal(before, factory.Commands.RequestCommands);
+        Assert.Equal(before, factory.Meter.RequestCommands);
     }
 
     [Fact]
@@ -83,12 +83,12 @@ public sealed class AuthenticationTests(SqliteApiFactory factory) : IClassFixtur
     public async Task A_malformed_authorization_header_is_a_401_never_a_500(string[] header)
     {
         await Task.Delay(300, TestContext.Current.CancellationToken); // let the last-use writer settle
-        var before = factory.Commands.RequestCommands;
+        var before = factory.Meter.RequestCommands;
 
         var response = await WhoAmIWithHeaderAsync(header);
 
         await response.AssertErrorAsync(401, "unauthorized");
-        Assert.Equal(before, factory.Commands.RequestCommands);
+        Assert.Equal(before, factory.Meter.RequestCommands);
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Akua.Infrastructure.Security;
+using Akua.Infrastructure.Credentials;
 using Akua.TestSupport;
 using Akua.WebApi.FunctionalTests.Support;
 
@@ -22,13 +22,37 @@ public sealed class CredentialCacheTests(SqliteApiFactory factory) : IClassFixtu
         var ann = await factory.SignUpAsync();
         var (_, token) = await factory.Api(ann.Token, ann.WorkspaceId).CreateApiTokenAsync();
 
-        var before = factory.Commands.RequestCommands;
+        var before = factory.Meter.RequestCommands;
         for (var i = 0; i < 20; i++)
         {
             await (await factory.Api(token, Elsewhere).GetAsync("/v1/installs")).AssertErrorAsync(403, "forbidden");
         }
 
-        Assert.Equal(1, factory.Commands.RequestCommands - before);
+        Assert.Equal(1, factory.Meter.RequestCommands - before);
+    }
+
+    /// <summary>What an operator sees on the Akua meter: each use counted once, by kind and outcome, and whether the cache answered.</summary>
+    [Fact]
+    public async Task The_meter_counts_each_authentication_and_whether_the_cache_answered_it()
+    {
+        var ann = await factory.SignUpAsync();
+        var (_, token) = await factory.Api(ann.Token, ann.WorkspaceId).CreateApiTokenAsync();
+        var broken = token[..^1] + (token[^1] == 'A' ? 'B' : 'A'); // a wrong checksum
+        var meter = factory.Meter;
+        var (hits, misses) = (meter.CacheHits, meter.CacheMisses);
+        var (accepted, malformed) = (meter.Authentications("api_token", "accepted"), meter.Authentications("malformed", "refused"));
+
+        for (var i = 0; i < 5; i++)
+        {
+            await factory.Api(token).ExpectAsync(200, HttpMethod.Get, "/v1/auth/whoami");
+        }
+
+        await (await factory.Api(broken).GetAsync("/v1/auth/whoami")).AssertErrorAsync(401, "unauthorized");
+
+        Assert.Equal(5, meter.Authentications("api_token", "accepted") - accepted);
+        Assert.Equal(1, meter.Authentications("malformed", "refused") - malformed);
+        Assert.Equal(1, meter.CacheMisses - misses); // the first use; a malformed token never reaches the cache
+        Assert.Equal(4, meter.CacheHits - hits);
     }
 
     [Fact]
@@ -36,13 +60,13 @@ public sealed class CredentialCacheTests(SqliteApiFactory factory) : IClassFixtu
     {
         var unknown = TokenFormat.WithChecksum("sk_akua_" + Guid.NewGuid().ToString("N")[..26]);
 
-        var before = factory.Commands.RequestCommands;
+        var before = factory.Meter.RequestCommands;
         for (var i = 0; i < 20; i++)
         {
             await (await factory.Api(unknown).GetAsync("/v1/installs")).AssertErrorAsync(401, "unauthorized");
         }
 
-        Assert.Equal(1, factory.Commands.RequestCommands - before);
+        Assert.Equal(1, factory.Meter.RequestCommands - before);
     }
 
     [Fact]
@@ -96,21 +120,21 @@ public sealed class CredentialCacheTests(SqliteApiFactory factory) : IClassFixtu
         await behind.Api(token).ExpectAsync(200, HttpMethod.Get, "/v1/auth/whoami"); // started, and past its only feed read
         await Task.Delay(FeedBehindApiFactory.MaxStaleness * 2, TestContext.Current.CancellationToken);
 
-        var before = behind.Commands.RequestCommands;
+        var before = behind.Meter.RequestCommands;
         for (var i = 0; i < 10; i++)
         {
             await (await behind.Api(unknown).GetAsync("/v1/auth/whoami")).AssertErrorAsync(401, "unauthorized");
         }
 
-        Assert.Equal(1, behind.Commands.RequestCommands - before); // a "no" stays true whatever the feed says
+        Assert.Equal(1, behind.Meter.RequestCommands - before); // a "no" stays true whatever the feed says
 
-        before = behind.Commands.RequestCommands;
+        before = behind.Meter.RequestCommands;
         for (var i = 0; i < 10; i++)
         {
             await (await behind.Api(token, Elsewhere).GetAsync("/v1/installs")).AssertErrorAsync(403, "forbidden");
         }
 
-        Assert.Equal(10, behind.Commands.RequestCommands - before); // a "yes" is asked of the database each time
+        Assert.Equal(10, behind.Meter.RequestCommands - before); // a "yes" is asked of the database each time
     }
 
     /// <summary>A second node on the same database that reads the revocation feed once, at start, and never again.</summary>

@@ -17,7 +17,7 @@ public sealed class LastUseTests
         var (_, token) = await factory.Api(ann.Token, ann.WorkspaceId).CreateApiTokenAsync();
         await Task.Delay(500, TestContext.Current.CancellationToken); // the sign-up session's first use is written
         await factory.Api().ExpectAsync(200, HttpMethod.Get, "/.well-known/jwks.json"); // and the node's first signing key (ADR 0018)
-        var before = factory.Commands.Writes;
+        var before = factory.Meter.Writes;
 
         for (var i = 0; i < 30; i++)
         {
@@ -26,7 +26,7 @@ public sealed class LastUseTests
         }
 
         await Task.Delay(500, TestContext.Current.CancellationToken);
-        Assert.Equal(1, factory.Commands.Writes - before);
+        Assert.Equal(1, factory.Meter.Writes - before);
     }
 
     [Fact]

@@ -28,7 +28,6 @@ public sealed partial class SigningKeyRotation(SigningKeyStore keys, IOptions<Jw
             {
                 try
                 {
-                    using var background = DbCommandCounter.Background();
                     await keys.EnsureKeysAsync(stoppingToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Akua.Application.Common.Abstractions;
 using Akua.Domain.DeviceCodes;
+using Akua.Infrastructure.Credentials;
 
 namespace Akua.Infrastructure.Security;
 

@@ -1,5 +1,6 @@
 using Akua.Application.Common.Security;
-using Akua.Infrastructure.Security;
+using Akua.Infrastructure.Credentials;
+using Akua.Infrastructure.Diagnostics;
 using Microsoft.AspNetCore.Connections.Features;
 
 namespace Akua.WebApi.Authentication;
@@ -7,12 +8,12 @@ namespace Akua.WebApi.Authentication;
 /// <summary>
 /// Authenticates the API: reads <c>Authorization: Bearer</c>, decides the kind of token from its shape, rejects
 /// what is malformed (including an <c>sk_akua_</c> token with a wrong checksum) without any I/O, and asks the
-/// Application's <see cref="ICredentialValidator"/> for the rest. A valid credential travels as a
+/// <see cref="ICredentialValidator"/> for the rest. A valid credential travels as a
 /// <see cref="CredentialFeature"/>; an endpoint that declares <see cref="RequireCredentialExtensions.RequireCredential{TBuilder}"/>
 /// is challenged (401, written by <see cref="BearerAuthenticationHandler"/>) when there is none. It never logs or
 /// echoes the token. A middleware rather than ASP.NET's authentication service on the hot path: ADR 0015.
 /// </summary>
-public sealed class BearerAuthenticationMiddleware(RequestDelegate next, ICredentialValidator validator)
+public sealed class BearerAuthenticationMiddleware(RequestDelegate next, ICredentialValidator validator, AkuaMetrics metrics)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -27,23 +28,35 @@ public sealed class BearerAuthenticationMiddleware(RequestDelegate next, ICreden
         if (header is not null && LastBearer.Of(context) is { } last && ReferenceEquals(last.Header, header)
             && validator.TryRevalidate(last.Credential, out var current))
         {
-            return Continue(context, LastBearer.Remember(context, header, current));
+            return Continue(context, Decided(last.Credential.Kind, LastBearer.Remember(context, header, current)));
         }
 
-        if (header is null || !TryReadBearer(header, out var token) || KindOf(token.Span) is not { } kind)
+        if (header is null || !TryReadBearer(header, out var token))
         {
+            return Continue(context, null);
+        }
+
+        if (TokenFormat.Classify(token.Span) is not { } kind)
+        {
+            metrics.Authentication(null, accepted: false);
             return Continue(context, null);
         }
 
         // A cached credential is answered synchronously: no task, no state machine.
         var validating = validator.ValidateAsync(token, kind, context.RequestAborted);
         return validating.IsCompletedSuccessfully
-            ? Continue(context, LastBearer.Remember(context, header, validating.Result))
-            : ContinueAsync(context, header, validating);
+            ? Continue(context, Decided(kind, LastBearer.Remember(context, header, validating.Result)))
+            : ContinueAsync(context, header, kind, validating);
     }
 
-    private async Task ContinueAsync(HttpContext context, string header, ValueTask<Credential?> validating) =>
-        await Continue(context, LastBearer.Remember(context, header, await validating));
+    private async Task ContinueAsync(HttpContext context, string header, CredentialKind kind, ValueTask<Credential?> validating) =>
+        await Continue(context, Decided(kind, LastBearer.Remember(context, header, await validating)));
+
+    private Credential? Decided(CredentialKind kind, Credential? credential)
+    {
+        metrics.Authentication(kind, accepted: credential is not null);
+        return credential;
+    }
 
     private Task Continue(HttpContext context, Credential? credential)
     {
@@ -63,14 +76,6 @@ public sealed class BearerAuthenticationMiddleware(RequestDelegate next, ICreden
     // Written here rather than through ChallengeAsync: the scheme's handler would be created for every refused
     // request (a flood of bad tokens), to write the same response.
     private static Task Challenge(HttpContext context) => BearerAuthenticationHandler.WriteChallengeAsync(context);
-
-    private static CredentialKind? KindOf(ReadOnlySpan<char> token) => TokenFormat.Classify(token) switch
-    {
-        TokenShape.SessionToken => CredentialKind.Session,
-        TokenShape.ApiToken => CredentialKind.ApiToken,
-        TokenShape.Jwt => CredentialKind.Jwt,
-        _ => null,
-    };
 
     /// <summary>"Bearer" in any case, one or more spaces, then one token with no spaces.</summary>
     internal static bool TryReadBearer(string? header, out ReadOnlyMemory<char> token)

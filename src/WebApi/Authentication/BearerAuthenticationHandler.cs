@@ -16,9 +16,7 @@ public sealed class BearerAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string SchemeName = "Bearer";
-    private const string Realm = "Bearer realm=\"akua\"";
-    private const string InvalidTokenChallenge = Realm + ", error=\"invalid_token\"";
+    public const string SchemeName = AkuaAuthenticationDefaults.BearerScheme;
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync() => Task.FromResult(
         Context.Features.Get<CredentialFeature>() is { Scheme: SchemeName }
@@ -33,7 +31,7 @@ public sealed class BearerAuthenticationHandler(
     internal static Task WriteChallengeAsync(HttpContext context)
     {
         var sent = context.Request.Headers.Authorization.Count > 0;
-        context.Response.Headers.WWWAuthenticate = sent ? InvalidTokenChallenge : Realm;
+        context.Response.Headers.WWWAuthenticate = sent ? AkuaAuthenticationDefaults.InvalidTokenChallenge : AkuaAuthenticationDefaults.BearerChallenge;
         return ApiErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, sent
             ? "The bearer token is invalid, expired or revoked."
             : "A bearer token is required: Authorization: Bearer <token>.");

@@ -10,7 +10,7 @@ namespace Akua.WebApi.Authentication;
 /// </summary>
 public static class DeviceCookie
 {
-    public const string Name = "akua_device";
+    public const string Name = AkuaAuthenticationDefaults.DeviceCookie;
 
     public static string? Read(HttpContext http) => http.Request.Cookies[Name];
 

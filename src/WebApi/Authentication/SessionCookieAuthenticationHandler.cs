@@ -1,7 +1,8 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Akua.Application.Common.Security;
-using Akua.Infrastructure.Security;
+using Akua.Infrastructure.Credentials;
+using Akua.Infrastructure.Diagnostics;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -16,11 +17,12 @@ public sealed class SessionCookieAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ICredentialValidator validator) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    ICredentialValidator validator,
+    AkuaMetrics metrics) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string SchemeName = "SessionCookie";
-    public const string CookieName = "akua_session";
-    public const string Policy = "Browser";
+    public const string SchemeName = AkuaAuthenticationDefaults.CookieScheme;
+    public const string CookieName = AkuaAuthenticationDefaults.SessionCookie;
+    public const string Policy = AkuaAuthenticationDefaults.BrowserPolicy;
 
     public static void Issue(HttpContext http, string sessionToken, DateTimeOffset expiresAt) =>
         http.Response.Cookies.Append(CookieName, sessionToken, new CookieOptions
@@ -43,12 +45,14 @@ public sealed class SessionCookieAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        if (TokenFormat.Classify(token) != TokenShape.SessionToken)
+        if (TokenFormat.Classify(token) != CredentialKind.Session)
         {
+            metrics.Authentication(null, accepted: false);
             return AuthenticateResult.Fail("The session cookie is malformed.");
         }
 
         var credential = await validator.ValidateAsync(token.AsMemory(), CredentialKind.Session, Context.RequestAborted);
+        metrics.Authentication(CredentialKind.Session, accepted: credential is not null);
         if (credential is null)
         {
             return AuthenticateResult.Fail("The session has ended.");

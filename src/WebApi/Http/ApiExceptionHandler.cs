@@ -50,7 +50,7 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
         }
         else if (status == StatusCodes.Status401Unauthorized)
         {
-            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"akua\"";
+            context.Response.Headers.WWWAuthenticate = Authentication.AkuaAuthenticationDefaults.BearerChallenge;
         }
 
         if (BrowserErrors.WantsHtml(context))

@@ -31,7 +31,7 @@ public static class OAuthResponses
             return status;
         }
 
-        context.Response.Headers.WWWAuthenticate = "Basic realm=\"akua\", charset=\"UTF-8\"";
+        context.Response.Headers.WWWAuthenticate = Authentication.AkuaAuthenticationDefaults.BasicChallenge;
         return StatusCodes.Status401Unauthorized;
     }
 

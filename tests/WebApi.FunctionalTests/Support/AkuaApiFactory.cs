@@ -23,7 +23,10 @@ public class AkuaApiFactory(Func<TestDatabase> databaseFactory) : WebApplication
     /// <summary>How often the last-use buffer is written (short by default, so tests see writes soon).</summary>
     public string LastUseFlushInterval { get; init; } = "00:00:00.100";
 
-    public DbCommandCounter Commands => Services.GetRequiredService<DbCommandCounter>();
+    private AkuaMeterReader? _meter;
+
+    /// <summary>The server's <c>Akua</c> meter, read from when this is first asked for (database commands, cache lookups).</summary>
+    public AkuaMeterReader Meter => LazyInitializer.EnsureInitialized(ref _meter, () => new AkuaMeterReader(Services));
 
     /// <summary>Overrides the connection string the server uses (for example, through a fault-injecting proxy).</summary>
     protected virtual string ConnectionString => Database.Options.ConnectionString;
@@ -33,6 +36,7 @@ public class AkuaApiFactory(Func<TestDatabase> databaseFactory) : WebApplication
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        _meter?.Dispose();
         await Database.DisposeAsync();
         GC.SuppressFinalize(this);
     }

@@ -1,4 +1,6 @@
-namespace Akua.Application.Common.Security;
+using Akua.Application.Common.Security;
+
+namespace Akua.Infrastructure.Credentials.LastUse;
 
 /// <summary>
 /// Notes that a credential was used. Never waits for the database: uses are coalesced (at most one write

@@ -1,6 +1,9 @@
 using Akua.Application.Common.Abstractions;
 using Akua.Application.Common.Security;
 using Akua.Domain.Sessions;
+using Akua.Infrastructure.Credentials.LastUse;
+using Akua.Infrastructure.Credentials.Revocations;
+using Akua.Infrastructure.Diagnostics;
 using Akua.Infrastructure.OAuth;
 using Akua.Infrastructure.Persistence;
 using Akua.Infrastructure.Security;
@@ -8,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Akua.Infrastructure.Authentication;
+namespace Akua.Infrastructure.Credentials;
 
 /// <summary>
 /// Decides, exactly, whether a well-shaped bearer token is valid now: from this node's credential cache
@@ -22,6 +25,7 @@ internal sealed class CredentialValidator(
     RevocationFeedState feed,
     IIssuer issuer,
     IOptions<JwtOptions> jwt,
+    AkuaMetrics metrics,
     TimeProvider clock) : ICredentialValidator
 {
     public async ValueTask<Credential?> ValidateAsync(ReadOnlyMemory<char> token, CredentialKind kind, CancellationToken cancellationToken)
@@ -34,10 +38,12 @@ internal sealed class CredentialValidator(
         // needs no feed: revocation never makes a token valid, and no one holds a token before it is issued.
         if (cache.TryGet(hash, out var cached) && (cached is null || feed.IsCurrent))
         {
+            metrics.CredentialCacheLookup(hit: true);
             credential = cached is null ? null : StillValid(cached, now);
         }
         else
         {
+            metrics.CredentialCacheLookup(hit: false);
             var loaded = await LoadAsync(hash, token, kind, cancellationToken);
             credential = loaded is null ? null : StillValid(new CredentialCache.Entry(loaded, loaded.ExpiresAt, 0), now);
         }
@@ -60,6 +66,7 @@ internal sealed class CredentialValidator(
             return false;
         }
 
+        metrics.CredentialCacheLookup(hit: true);
         var now = clock.GetUtcNow();
         current = StillValid(cached, now);
         if (current is not null)

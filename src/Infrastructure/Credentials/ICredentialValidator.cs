@@ -1,4 +1,6 @@
-namespace Akua.Application.Common.Security;
+using Akua.Application.Common.Security;
+
+namespace Akua.Infrastructure.Credentials;
 
 /// <summary>
 /// Turns a well-shaped bearer token into a credential, or null when it is unknown, expired or revoked.

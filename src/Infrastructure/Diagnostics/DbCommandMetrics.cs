@@ -1,34 +1,18 @@
 using System.Data.Common;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace Akua.Infrastructure.Persistence;
+namespace Akua.Infrastructure.Diagnostics;
 
 /// <summary>
-/// Counts the commands this node sends to the database, so tests and the benchmark can prove what did
-/// (and did not) touch it.
+/// Counts every command this node sends to the database into <see cref="AkuaMetrics.DbCommands"/>. A command sent
+/// while a request is being served carries that request's route; one sent by the node's background work (the
+/// revocation feed, the last-use writer, key rotation) has no request and counts as background. Tests and the
+/// benchmark prove with it what did (and did not) touch the database.
 /// </summary>
-public sealed class DbCommandCounter : DbCommandInterceptor
+public sealed class DbCommandMetrics(AkuaMetrics metrics, IHttpContextAccessor? requests) : DbCommandInterceptor
 {
-    private static readonly AsyncLocal<bool> InBackground = new();
-    private long _commands;
-    private long _requestCommands;
-    private long _writes;
-
-    public long Commands => Interlocked.Read(ref _commands);
-
-    /// <summary>Commands sent on behalf of requests, leaving out the node's own background work (feed, last use).</summary>
-    public long RequestCommands => Interlocked.Read(ref _requestCommands);
-
-    /// <summary>Marks the calling flow as background work until disposed.</summary>
-    public static IDisposable Background()
-    {
-        InBackground.Value = true;
-        return new Scope();
-    }
-
-    /// <summary>INSERT, UPDATE and DELETE statements.</summary>
-    public long Writes => Interlocked.Read(ref _writes);
-
     public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
         Count(command);
@@ -67,22 +51,13 @@ public sealed class DbCommandCounter : DbCommandInterceptor
 
     private void Count(DbCommand command)
     {
-        Interlocked.Increment(ref _commands);
-        if (!InBackground.Value)
-        {
-            Interlocked.Increment(ref _requestCommands);
-        }
-
         var text = command.CommandText.AsSpan().TrimStart();
-        if (text.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase) || text.StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase)
-            || text.StartsWith("DELETE", StringComparison.OrdinalIgnoreCase) || text.Contains("\nUPDATE ", StringComparison.OrdinalIgnoreCase))
-        {
-            Interlocked.Increment(ref _writes);
-        }
+        var write = text.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase) || text.StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase)
+            || text.StartsWith("DELETE", StringComparison.OrdinalIgnoreCase) || text.Contains("\nUPDATE ", StringComparison.OrdinalIgnoreCase);
+        metrics.DbCommand(RouteOf(requests?.HttpContext), write);
     }
 
-    private sealed class Scope : IDisposable
-    {
-        public void Dispose() => InBackground.Value = false;
-    }
+    /// <summary>The matched route's pattern (few distinct values), never the raw path (unbounded, and it may hold ids).</summary>
+    private static string? RouteOf(HttpContext? context) => context is null ? null
+        : (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(unrouted)";
 }

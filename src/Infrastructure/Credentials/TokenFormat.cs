@@ -1,20 +1,14 @@
 using System.Buffers;
 using System.IO.Hashing;
 using System.Text;
+using Akua.Application.Common.Security;
 
-namespace Akua.Infrastructure.Security;
-
-public enum TokenShape
-{
-    Malformed,
-    SessionToken,
-    ApiToken,
-    Jwt,
-}
+namespace Akua.Infrastructure.Credentials;
 
 /// <summary>
 /// The shapes of bearer tokens (API.md section 3). Deciding the kind, and rejecting a workspace API token
-/// whose checksum is wrong, costs no I/O and no allocation.
+/// whose checksum is wrong, costs no I/O and no allocation. A token's shape is its <see cref="CredentialKind"/>:
+/// there is no second enum for it.
 /// </summary>
 public static class TokenFormat
 {
@@ -29,24 +23,25 @@ public static class TokenFormat
     /// <summary>Longer than any JWT this server signs; anything longer is malformed before it is parsed.</summary>
     public const int MaxJwtLength = 4096;
 
-    public static TokenShape Classify(ReadOnlySpan<char> token)
+    /// <summary>The kind of credential a bearer token's shape says it is, or null when it is malformed.</summary>
+    public static CredentialKind? Classify(ReadOnlySpan<char> token)
     {
         if (token.Length == SessionTokenLength && IsBase62(token))
         {
-            return TokenShape.SessionToken;
+            return CredentialKind.Session;
         }
 
         if (token.Length == ApiTokenLength && token.StartsWith(ApiTokenPrefix, StringComparison.Ordinal))
         {
-            return IsBase62(token[ApiTokenPrefix.Length..]) && HasValidChecksum(token) ? TokenShape.ApiToken : TokenShape.Malformed;
+            return IsBase62(token[ApiTokenPrefix.Length..]) && HasValidChecksum(token) ? CredentialKind.ApiToken : null;
         }
 
         if (token.Length <= MaxJwtLength && token.StartsWith("eyJ", StringComparison.Ordinal) && IsJwtShaped(token))
         {
-            return TokenShape.Jwt;
+            return CredentialKind.Jwt;
         }
 
-        return TokenShape.Malformed;
+        return null;
     }
 
     /// <summary>Appends the CRC32 checksum (base62, 6 characters) to the first 34 characters of an API token.</summary>

@@ -1,8 +1,8 @@
 using Akua.Application.Common.Security;
-using Akua.Infrastructure.Authentication;
+using Akua.Infrastructure.Credentials;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Akua.Infrastructure.Tests.Security;
+namespace Akua.Infrastructure.Tests.Credentials;
 
 public sealed class CredentialCacheTests
 {

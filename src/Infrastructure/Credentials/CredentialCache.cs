@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Akua.Application.Common.Security;
 
-namespace Akua.Infrastructure.Authentication;
+namespace Akua.Infrastructure.Credentials;
 
 /// <summary>
 /// This node's memory of validated bearer credentials, keyed by the token's SHA-256: a hit costs a hash and

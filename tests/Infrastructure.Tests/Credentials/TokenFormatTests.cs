@@ -1,6 +1,8 @@
+using Akua.Application.Common.Security;
+using Akua.Infrastructure.Credentials;
 using Akua.Infrastructure.Security;
 
-namespace Akua.Infrastructure.Tests.Security;
+namespace Akua.Infrastructure.Tests.Credentials;
 
 public sealed class TokenFormatTests
 {
@@ -13,7 +15,7 @@ public sealed class TokenFormatTests
 
         Assert.Matches("^sk_akua_[A-Za-z0-9]{32}$", token);
         Assert.True(TokenFormat.HasValidChecksum(token));
-        Assert.Equal(TokenShape.ApiToken, TokenFormat.Classify(token));
+        Assert.Equal(CredentialKind.ApiToken, TokenFormat.Classify(token));
     }
 
     [Fact]
@@ -39,7 +41,7 @@ public sealed class TokenFormatTests
         {
             var chars = token.ToCharArray();
             chars[i] = chars[i] == 'a' ? 'b' : 'a';
-            Assert.Equal(TokenShape.Malformed, TokenFormat.Classify(new string(chars)));
+            Assert.Null(TokenFormat.Classify(new string(chars)));
         }
     }
 
@@ -49,7 +51,7 @@ public sealed class TokenFormatTests
         var token = _secrets.NewSessionToken().Value;
 
         Assert.Matches("^[A-Za-z0-9]{32}$", token);
-        Assert.Equal(TokenShape.SessionToken, TokenFormat.Classify(token));
+        Assert.Equal(CredentialKind.Session, TokenFormat.Classify(token));
     }
 
     [Theory]
@@ -66,14 +68,14 @@ public sealed class TokenFormatTests
     [InlineData("ゼロ一二三四五六七八九十ゼロ一二三四五六七八九十ゼロ一二三四五六七八")]
     public void Anything_else_is_malformed(string token)
     {
-        Assert.Equal(TokenShape.Malformed, TokenFormat.Classify(token));
+        Assert.Null(TokenFormat.Classify(token));
     }
 
     [Fact]
     public void A_three_segment_base64url_string_starting_eyJ_is_a_jwt()
     {
-        Assert.Equal(TokenShape.Jwt, TokenFormat.Classify("eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln_-"));
-        Assert.Equal(TokenShape.Malformed, TokenFormat.Classify("eyJ" + new string('a', TokenFormat.MaxJwtLength) + ".a.b"));
+        Assert.Equal(CredentialKind.Jwt, TokenFormat.Classify("eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln_-"));
+        Assert.Null(TokenFormat.Classify("eyJ" + new string('a', TokenFormat.MaxJwtLength) + ".a.b"));
     }
 
     [Fact]

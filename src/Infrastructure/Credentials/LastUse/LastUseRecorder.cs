@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Akua.Application.Common.Security;
 using Akua.Domain.Common;
 using Akua.Domain.Sessions;
+using Akua.Infrastructure.Diagnostics;
 using Akua.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Akua.Infrastructure.Authentication;
+namespace Akua.Infrastructure.Credentials.LastUse;
 
 public sealed class LastUseOptions
 {
@@ -27,7 +28,7 @@ public sealed class LastUseOptions
 /// The writes are conditional updates that only move time forward, so batches from several nodes commute.
 /// </summary>
 public sealed partial class LastUseRecorder(
-    IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, TimeProvider clock, IOptions<LastUseOptions> options, ILogger<LastUseRecorder> logger)
+    IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, TimeProvider clock, IOptions<LastUseOptions> options, AkuaMetrics metrics, ILogger<LastUseRecorder> logger)
     : BackgroundService, ILastUseRecorder
 {
     private static readonly TimeSpan ForgetAfter = TimeSpan.FromMinutes(10);
@@ -128,6 +129,7 @@ public sealed partial class LastUseRecorder(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        metrics.ObserveLastUsePending(() => _slots.Count(s => Volatile.Read(ref s.Value.PendingTicks) > s.Value.WrittenTicks));
         // Hosted services stop before the web server has drained its requests; uses recorded by those
         // last requests are written once the host has stopped completely.
         _stopped = lifetime.ApplicationStopped.Register(() => FinalFlushAsync(CancellationToken.None).GetAwaiter().GetResult());
@@ -172,7 +174,6 @@ public sealed partial class LastUseRecorder(
 
     private async Task WriteAsync(List<(Key Key, Slot Slot, long Pending)> due, CancellationToken cancellationToken)
     {
-        using var background = DbCommandCounter.Background();
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AkuaDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

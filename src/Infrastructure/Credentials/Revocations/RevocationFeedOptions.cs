@@ -1,0 +1,25 @@
+namespace Akua.Infrastructure.Credentials.Revocations;
+
+public sealed class RevocationFeedOptions
+{
+    /// <summary>
+    /// How often a node reads the feed; revocations reach it within this (plus a query). Keep it well under
+    /// <see cref="MaxStaleness"/> (a third of it by default): a node whose reads are further apart than that
+    /// does not trust its cache and asks the database on every request.
+    /// </summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Feed entries older than this are deleted (every node's cache has long forgotten them).</summary>
+    public TimeSpan KeepFor { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// A node trusts its credential cache only while its last completed read of the feed began less than this
+    /// ago; otherwise it asks the database. A revoking request on a server database returns only after this
+    /// (plus <see cref="Margin"/>) has passed since its commit, so once it has returned no node anywhere
+    /// accepts the credential.
+    /// </summary>
+    public TimeSpan MaxStaleness { get; set; } = TimeSpan.FromMilliseconds(750);
+
+    /// <summary>Added to the revoking request's wait, for timer and scheduling jitter.</summary>
+    public TimeSpan Margin { get; set; } = TimeSpan.FromMilliseconds(100);
+}

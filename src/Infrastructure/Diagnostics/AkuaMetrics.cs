@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Akua.Application.Common.Security;
+
+namespace Akua.Infrastructure.Diagnostics;
+
+/// <summary>
+/// The <c>Akua</c> meter (System.Diagnostics.Metrics): what this node does, as an operator's collector, a test's
+/// <see cref="MeterListener"/> and the benchmark's Prometheus scrape all read it. One instance per service
+/// provider (<see cref="IMeterFactory"/>), so two servers in one test process do not count into each other.
+/// Recording costs nothing while no one listens, and a few nanoseconds when someone does: the tags are
+/// preallocated, no measurement allocates.
+/// </summary>
+public sealed class AkuaMetrics
+{
+    public const string MeterName = "Akua";
+
+    /// <summary>Commands sent to the database, tagged by origin (request or background), kind (read or write) and route.</summary>
+    public const string DbCommands = "akua.db.commands";
+
+    /// <summary>Credentials answered from the node's cache (no tags: the cheapest count there is, on the hot path).</summary>
+    public const string CredentialCacheHits = "akua.credential_cache.hits";
+
+    /// <summary>Credentials looked up in the database or by signature because the cache could not answer.</summary>
+    public const string CredentialCacheMisses = "akua.credential_cache.misses";
+
+    /// <summary>Bearer and cookie authentications, tagged by credential kind and outcome.</summary>
+    public const string Authentications = "akua.authentications";
+
+    /// <summary>Seconds since this node's last completed read of the revocation feed began.</summary>
+    public const string RevocationFeedLag = "akua.revocation_feed.lag";
+
+    /// <summary>Credentials whose last use is buffered on this node and not yet written.</summary>
+    public const string LastUsePending = "akua.last_use.pending";
+
+    public const string OriginTag = "akua.origin";
+    public const string OperationTag = "db.operation.kind";
+    public const string RouteTag = "http.route";
+    public const string KindTag = "akua.credential.kind";
+    public const string OutcomeTag = "akua.outcome";
+
+    private static readonly KeyValuePair<string, object?> Background = new(OriginTag, "background");
+    private static readonly KeyValuePair<string, object?> Request = new(OriginTag, "request");
+    private static readonly KeyValuePair<string, object?> Read = new(OperationTag, "read");
+    private static readonly KeyValuePair<string, object?> Write = new(OperationTag, "write");
+    private static readonly KeyValuePair<string, object?> Accepted = new(OutcomeTag, "accepted");
+    private static readonly KeyValuePair<string, object?> Refused = new(OutcomeTag, "refused");
+    private static readonly KeyValuePair<string, object?> Malformed = new(KindTag, "malformed");
+
+    // Indexed by CredentialKind: each kind's tag made once.
+    private static readonly KeyValuePair<string, object?>[] Kinds =
+        Enum.GetValues<CredentialKind>().Select(k => new KeyValuePair<string, object?>(KindTag, WireName(k))).ToArray();
+
+    private readonly Counter<long> _dbCommands;
+    private readonly Counter<long> _cacheHits;
+    private readonly Counter<long> _cacheMisses;
+    private readonly Counter<long> _authentications;
+
+    public AkuaMetrics(IMeterFactory meters)
+    {
+        Meter = meters.Create(MeterName);
+        _dbCommands = Meter.CreateCounter<long>(DbCommands, "{command}", "Commands sent to the database by this node.");
+        _cacheHits = Meter.CreateCounter<long>(CredentialCacheHits, "{credential}", "Credentials this node answered from its cache.");
+        _cacheMisses = Meter.CreateCounter<long>(CredentialCacheMisses, "{credential}", "Credentials this node had to look up.");
+        _authentications = Meter.CreateCounter<long>(Authentications, "{authentication}", "Bearer tokens and session cookies this node decided on.");
+    }
+
+    public Meter Meter { get; }
+
+    /// <param name="route">The route of the request that sent it; null for the node's background work.</param>
+    public void DbCommand(string? route, bool write)
+    {
+        if (!_dbCommands.Enabled)
+        {
+            return;
+        }
+
+        if (route is null)
+        {
+            _dbCommands.Add(1, Background, write ? Write : Read);
+        }
+        else
+        {
+            _dbCommands.Add(1, Request, write ? Write : Read, new KeyValuePair<string, object?>(RouteTag, route));
+        }
+    }
+
+    public void CredentialCacheLookup(bool hit) => (hit ? _cacheHits : _cacheMisses).Add(1);
+
+    /// <param name="kind">The kind the token's shape says; null for a malformed one.</param>
+    public void Authentication(CredentialKind? kind, bool accepted) =>
+        _authentications.Add(1, kind is { } k ? Kinds[(int)k] : Malformed, accepted ? Accepted : Refused);
+
+    /// <summary>Publishes the revocation feed's lag; <paramref name="lag"/> is null before the first read.</summary>
+    public void ObserveRevocationFeedLag(Func<TimeSpan?> lag) =>
+        Meter.CreateObservableGauge(RevocationFeedLag, () => lag() is { } value ? [new Measurement<double>(value.TotalSeconds)] : Array.Empty<Measurement<double>>(),
+            "s", "Time since this node's last completed read of the revocation feed began.");
+
+    public void ObserveLastUsePending(Func<int> pending) =>
+        Meter.CreateObservableGauge(LastUsePending, pending, "{credential}", "Credentials whose last use is buffered on this node, not yet written.");
+
+    /// <summary>The kind as the API spells it (whoami's <c>kind</c>).</summary>
+    public static string WireName(CredentialKind kind) => kind switch
+    {
+        CredentialKind.Session => "session",
+        CredentialKind.ApiToken => "api_token",
+        CredentialKind.Jwt => "jwt",
+        _ => throw new UnreachableException(),
+    };
+}

@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Akua.Infrastructure.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Akua.TestSupport;
+
+/// <summary>
+/// Reads one server's <c>Akua</c> meter with a <see cref="MeterListener"/>, as an operator's collector would: the
+/// database commands it sent (by origin and kind), its credential cache lookups and its authentications. Only
+/// that server's meter is read (each service provider has its own), so servers in one test process stay apart.
+/// Counting starts when the reader is made; tests compare a count before and after.
+/// </summary>
+public sealed class AkuaMeterReader : IDisposable
+{
+    private readonly MeterListener _listener = new();
+    private long _requestCommands;
+    private long _backgroundCommands;
+    private long _writes;
+    private long _cacheHits;
+    private long _cacheMisses;
+    private readonly ConcurrentDictionary<(string? Kind, string? Outcome), long> _authentications = new();
+
+    public AkuaMeterReader(IServiceProvider services)
+    {
+        var meter = services.GetRequiredService<AkuaMetrics>().Meter;
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (ReferenceEquals(instrument.Meter, meter))
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>(OnMeasurement);
+        _listener.Start();
+    }
+
+    /// <summary>Commands sent on behalf of requests, leaving out the node's own background work (feed, last use).</summary>
+    public long RequestCommands => Interlocked.Read(ref _requestCommands);
+
+    /// <summary>Every command, requests' and background work's.</summary>
+    public long Commands => RequestCommands + Interlocked.Read(ref _backgroundCommands);
+
+    /// <summary>INSERT, UPDATE and DELETE statements, whatever their origin.</summary>
+    public long Writes => Interlocked.Read(ref _writes);
+
+    public long CacheHits => Interlocked.Read(ref _cacheHits);
+
+    public long CacheMisses => Interlocked.Read(ref _cacheMisses);
+
+    /// <param name="kind">session, api_token, jwt or malformed.</param>
+    /// <param name="outcome">accepted or refused.</param>
+    public long Authentications(string kind, string outcome) => _authentications.GetValueOrDefault((kind, outcome));
+
+    private void OnMeasurement(Instrument instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
+    {
+        switch (instrument.Name)
+        {
+            case AkuaMetrics.DbCommands:
+                Interlocked.Add(ref Tag(tags, AkuaMetrics.OriginTag) == "request" ? ref _requestCommands : ref _backgroundCommands, value);
+                if (Tag(tags, AkuaMetrics.OperationTag) == "write")
+                {
+                    Interlocked.Add(ref _writes, value);
+                }
+
+                break;
+            case AkuaMetrics.CredentialCacheHits:
+                Interlocked.Add(ref _cacheHits, value);
+                break;
+            case AkuaMetrics.CredentialCacheMisses:
+                Interlocked.Add(ref _cacheMisses, value);
+                break;
+            case AkuaMetrics.Authentications:
+                _authentications.AddOrUpdate((Tag(tags, AkuaMetrics.KindTag), Tag(tags, AkuaMetrics.OutcomeTag)), value, (_, sum) => sum + value);
+                break;
+        }
+    }
+
+    private static string? Tag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string name)
+    {
+        foreach (var tag in tags)
+        {
+            if (tag.Key == name)
+            {
+                return tag.Value as string;
+            }
+        }
+
+        return null;
+    }
+
+    public void Dispose() => _listener.Dispose();
+}
