@@ -10,18 +10,14 @@ namespace Akua.Application.OAuth;
 /// authenticate their client the same way (<see cref="OAuthGrantHandler{TGrant}"/>), and answer a lost race as
 /// <c>invalid_grant</c> rather than a 409.
 /// </summary>
-public abstract record OAuthGrant(string ClientId, string? ClientSecret)
+/// <param name="ClientUse">Which clients the grant admits.</param>
+/// <param name="LostRace">
+/// What a grant that lost the race for its code or token answers (the concurrency token let another request
+/// redeem it first): the tokens this attempt made were never saved.
+/// </param>
+public abstract record OAuthGrant(string ClientId, string? ClientSecret, OAuthClientUse ClientUse, string LostRace)
     : ICommand<OAuthTokenResult>, IAnonymousRequest, IAnswersConflict<OAuthTokenResult>
 {
-    /// <summary>Which clients the grant admits.</summary>
-    public abstract OAuthClientUse ClientUse { get; }
-
-    /// <summary>
-    /// What a grant that lost the race for its code or token answers (the concurrency token let another request
-    /// redeem it first): the tokens this attempt made were never saved.
-    /// </summary>
-    protected abstract string LostRace { get; }
-
     public OAuthTokenResult AnswerConflict(OAuthTokenResult handled) => handled.OrLostRace(LostRace);
 
     // Never the code, the token or the secret: a log line shows the grant and the client only.

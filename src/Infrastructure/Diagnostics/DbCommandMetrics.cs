@@ -13,48 +13,14 @@ namespace Akua.Infrastructure.Diagnostics;
 /// </summary>
 public sealed class DbCommandMetrics(AkuaMetrics metrics, IHttpContextAccessor? requests) : DbCommandInterceptor
 {
-    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    // Called once for every command EF sends, reader, non-query or scalar, sync or async, once its text is set.
+    public override DbCommand CommandInitialized(CommandEndEventData eventData, DbCommand result)
     {
-        Count(command);
-        return result;
-    }
-
-    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-    {
-        Count(command);
-        return ValueTask.FromResult(result);
-    }
-
-    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
-    {
-        Count(command);
-        return result;
-    }
-
-    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        Count(command);
-        return ValueTask.FromResult(result);
-    }
-
-    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
-    {
-        Count(command);
-        return result;
-    }
-
-    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
-    {
-        Count(command);
-        return ValueTask.FromResult(result);
-    }
-
-    private void Count(DbCommand command)
-    {
-        var text = command.CommandText.AsSpan().TrimStart();
+        var text = result.CommandText.AsSpan().TrimStart();
         var write = text.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase) || text.StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase)
             || text.StartsWith("DELETE", StringComparison.OrdinalIgnoreCase) || text.Contains("\nUPDATE ", StringComparison.OrdinalIgnoreCase);
         metrics.DbCommand(RouteOf(requests?.HttpContext), write);
+        return result;
     }
 
     /// <summary>The matched route's pattern (few distinct values), never the raw path (unbounded, and it may hold ids).</summary>

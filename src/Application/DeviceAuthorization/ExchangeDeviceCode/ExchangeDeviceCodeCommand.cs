@@ -10,14 +10,10 @@ namespace Akua.Application.DeviceAuthorization.ExchangeDeviceCode;
 /// <summary>
 /// RFC 8628 section 3.4: the device polls the token endpoint with its device code. The access token it gets is
 /// a session token (the CLI's credential), with neither a refresh token nor a scope. A public client: no secret.
+/// A poll that failed keeps its answer (pending, slow down) even when its interval update lost to another poll.
 /// </summary>
-public sealed record ExchangeDeviceCodeCommand(string DeviceCode, string ClientId) : OAuthGrant(ClientId, null)
-{
-    public override OAuthClientUse ClientUse => OAuthClientUse.DeviceGrant;
-
-    // A poll that failed keeps its answer (pending, slow down) even when its interval update lost to another poll.
-    protected override string LostRace => "The device code has already been used.";
-}
+public sealed record ExchangeDeviceCodeCommand(string DeviceCode, string ClientId)
+    : OAuthGrant(ClientId, null, OAuthClientUse.DeviceGrant, "The device code has already been used.");
 
 internal sealed class ExchangeDeviceCodeHandler(IApplicationDbContext db, OAuthClientAuthenticator clients, ISecrets secrets, TimeProvider clock)
     : OAuthGrantHandler<ExchangeDeviceCodeCommand>(clients), ICommandHandler<ExchangeDeviceCodeCommand, OAuthTokenResult>

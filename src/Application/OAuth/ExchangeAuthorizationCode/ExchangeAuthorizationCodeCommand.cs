@@ -6,12 +6,7 @@ namespace Akua.Application.OAuth.ExchangeAuthorizationCode;
 
 /// <summary>grant_type=authorization_code (RFC 6749 section 4.1.3, PKCE RFC 7636 section 4.5).</summary>
 public sealed record ExchangeAuthorizationCodeCommand(string Code, string? RedirectUri, string ClientId, string? ClientSecret, string? CodeVerifier)
-    : OAuthGrant(ClientId, ClientSecret)
-{
-    public override OAuthClientUse ClientUse => OAuthClientUse.RegisteredGrant;
-
-    protected override string LostRace => "The authorization code has already been used.";
-}
+    : OAuthGrant(ClientId, ClientSecret, OAuthClientUse.RegisteredGrant, "The authorization code has already been used.");
 
 internal sealed class ExchangeAuthorizationCodeHandler(
     IApplicationDbContext db, OAuthClientAuthenticator clients, ISecrets secrets, IAccessTokens accessTokens, TimeProvider clock)

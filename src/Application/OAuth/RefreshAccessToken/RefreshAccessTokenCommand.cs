@@ -5,12 +5,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Akua.Application.OAuth.RefreshAccessToken;
 
 /// <summary>grant_type=refresh_token with rotation: each refresh token works once (OAuth 2.1 section 4.3.1).</summary>
-public sealed record RefreshAccessTokenCommand(string RefreshToken, string ClientId, string? ClientSecret) : OAuthGrant(ClientId, ClientSecret)
-{
-    public override OAuthClientUse ClientUse => OAuthClientUse.RegisteredGrant;
-
-    protected override string LostRace => "The refresh token was already used.";
-}
+public sealed record RefreshAccessTokenCommand(string RefreshToken, string ClientId, string? ClientSecret)
+    : OAuthGrant(ClientId, ClientSecret, OAuthClientUse.RegisteredGrant, "The refresh token was already used.");
 
 internal sealed class RefreshAccessTokenHandler(
     IApplicationDbContext db, OAuthClientAuthenticator clients, ISecrets secrets, IAccessTokens accessTokens, TimeProvider clock)
