@@ -67,14 +67,12 @@ public sealed class AkuaMetrics
 
     public Meter Meter { get; }
 
+    /// <summary>Whether anyone listens to <see cref="DbCommands"/>: when no one does, a command is not even classified.</summary>
+    public bool CountsDbCommands => _dbCommands.Enabled;
+
     /// <param name="route">The route of the request that sent it; null for the node's background work.</param>
     public void DbCommand(string? route, bool write)
     {
-        if (!_dbCommands.Enabled)
-        {
-            return;
-        }
-
         if (route is null)
         {
             _dbCommands.Add(1, Background, write ? Write : Read);

@@ -16,6 +16,11 @@ public sealed class DbCommandMetrics(AkuaMetrics metrics, IHttpContextAccessor? 
     // Called once for every command EF sends, reader, non-query or scalar, sync or async, once its text is set.
     public override DbCommand CommandInitialized(CommandEndEventData eventData, DbCommand result)
     {
+        if (!metrics.CountsDbCommands)
+        {
+            return result;
+        }
+
         var text = result.CommandText.AsSpan().TrimStart();
         var write = text.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase) || text.StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase)
             || text.StartsWith("DELETE", StringComparison.OrdinalIgnoreCase) || text.Contains("\nUPDATE ", StringComparison.OrdinalIgnoreCase);
