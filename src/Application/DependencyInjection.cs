@@ -1,9 +1,4 @@
 using Akua.Application.Common.Behaviors;
-using Akua.Application.Common.Mapping;
-using Akua.Application.Common.Paging;
-using Akua.Application.Common.Security;
-using FluentValidation;
-using MapsterMapper;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Akua.Application;

@@ -1,4 +1,3 @@
-using Akua.Application.Common.Abstractions;
 using Akua.Infrastructure.Abuse;
 using Akua.Infrastructure.Credentials;
 using Akua.Infrastructure.Credentials.Revocations;
@@ -7,7 +6,6 @@ using Akua.Infrastructure.OAuth;
 using Akua.Infrastructure.Persistence;
 using Akua.Infrastructure.Security;
 using Microsoft.AspNetCore.Http;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,6 +1,4 @@
-using Akua.Application.Common.Mapping;
 using Akua.Domain.ApiTokens;
-using Akua.Domain.Workspaces;
 using Mapster;
 
 namespace Akua.Application.ApiTokens;

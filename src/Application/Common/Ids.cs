@@ -1,5 +1,3 @@
-using Akua.Domain.Common;
-
 namespace Akua.Application.Common;
 
 public static class Ids

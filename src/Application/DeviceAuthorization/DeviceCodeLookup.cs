@@ -1,7 +1,4 @@
-using Akua.Application.Common.Abstractions;
-using Akua.Domain.Common;
 using Akua.Domain.DeviceCodes;
-using Microsoft.EntityFrameworkCore;
 
 namespace Akua.Application.DeviceAuthorization;
 

@@ -1,9 +1,5 @@
 using Akua.Application.Common;
-using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Security;
-using Akua.Domain.Common;
 using Akua.Domain.Installs;
-using Microsoft.EntityFrameworkCore;
 
 namespace Akua.Application.Installs;
 

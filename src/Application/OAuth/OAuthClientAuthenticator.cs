@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
-using Akua.Application.Common.Abstractions;
 using Akua.Domain.OAuth;
-using Microsoft.EntityFrameworkCore;
 
 namespace Akua.Application.OAuth;
 

@@ -1,6 +1,4 @@
-using Akua.Application.Common.Authorization;
 using Akua.Application.Common.Behaviors;
-using Mediator;
 
 namespace Akua.Application.OAuth;
 

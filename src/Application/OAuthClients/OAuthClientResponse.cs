@@ -1,4 +1,3 @@
-using Akua.Application.Common.Mapping;
 using Akua.Domain.OAuth;
 using Mapster;
 

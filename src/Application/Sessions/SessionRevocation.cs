@@ -1,4 +1,3 @@
-using Akua.Application.Common.Abstractions;
 using Akua.Domain.Sessions;
 
 namespace Akua.Application.Sessions;

@@ -1,5 +1,3 @@
-using Akua.Application.Common.Mapping;
-using Akua.Domain.Workspaces;
 using Mapster;
 
 namespace Akua.Application.Workspaces;

@@ -1,7 +1,4 @@
 using System.Security.Cryptography;
-using Akua.Application.Common.Abstractions;
-using Akua.Domain.Workspaces;
-using Microsoft.EntityFrameworkCore;
 
 namespace Akua.Application.Workspaces;
 

@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Akua.Application.Common.Abstractions;
 using Akua.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Akua.Infrastructure.Abuse;

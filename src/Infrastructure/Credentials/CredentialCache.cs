@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
-using Akua.Application.Common.Security;
 
 namespace Akua.Infrastructure.Credentials;
 

@@ -1,4 +1,3 @@
-using Akua.Application.Common.Security;
 using Akua.Infrastructure.Credentials.LastUse;
 using Akua.Infrastructure.Credentials.Revocations;
 using Microsoft.Extensions.DependencyInjection;

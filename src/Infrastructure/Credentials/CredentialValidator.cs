@@ -1,5 +1,3 @@
-using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Security;
 using Akua.Domain.Sessions;
 using Akua.Infrastructure.Credentials.LastUse;
 using Akua.Infrastructure.Credentials.Revocations;
@@ -7,9 +5,7 @@ using Akua.Infrastructure.Diagnostics;
 using Akua.Infrastructure.OAuth;
 using Akua.Infrastructure.Persistence;
 using Akua.Infrastructure.Security;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Akua.Infrastructure.Credentials;
 

@@ -1,5 +1,3 @@
-using Akua.Application.Common.Security;
-
 namespace Akua.Infrastructure.Credentials;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.IO.Hashing;
 using System.Text;
-using Akua.Application.Common.Security;
 
 namespace Akua.Infrastructure.Credentials;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Akua.Application.Common.Security;
 
 namespace Akua.Infrastructure.Diagnostics;
 

@@ -1,9 +1,5 @@
 using System.Security.Cryptography;
-using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Security;
-using Akua.Domain.Common;
 using Akua.Infrastructure.Security;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 

@@ -1,6 +1,3 @@
-using Akua.Application.Common.Abstractions;
-using Microsoft.Extensions.Options;
-
 namespace Akua.Infrastructure.OAuth;
 
 public sealed class OAuthOptions

@@ -1,7 +1,6 @@
 using Akua.Infrastructure.Persistence;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Akua.Infrastructure.OAuth;
 

@@ -4,9 +4,7 @@ using System.Text.Json;
 using Akua.Domain.OAuth;
 using Akua.Infrastructure.Persistence;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Akua.Infrastructure.OAuth;

@@ -1,6 +1,4 @@
-using Akua.Application.Common.Abstractions;
 using Akua.Domain.ApiTokens;
-using Akua.Domain.Common;
 using Akua.Domain.DeviceCodes;
 using Akua.Domain.Installs;
 using Akua.Domain.OAuth;
@@ -9,7 +7,6 @@ using Akua.Domain.Sessions;
 using Akua.Domain.Users;
 using Akua.Domain.Workspaces;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore;
 
 namespace Akua.Infrastructure.Persistence;
 

@@ -1,4 +1,3 @@
-using Akua.Domain.Common;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Akua.Infrastructure.Persistence;

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Akua.Application.Common.Abstractions;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace Akua.Infrastructure.Security;

@@ -1,9 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
-using Akua.Application.Common.Abstractions;
-using Akua.Domain.Common;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Options;
 using IdentityHasher = Microsoft.AspNetCore.Identity.PasswordHasher<object>;
 
 namespace Akua.Infrastructure.Security;

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Akua.Application.Common.Abstractions;
 using Akua.Domain.DeviceCodes;
 using Akua.Infrastructure.Credentials;
 

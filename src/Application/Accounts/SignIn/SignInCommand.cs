@@ -1,13 +1,6 @@
 using Akua.Application.Accounts.SignUp;
-using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Authorization;
-using Akua.Application.Common.Mapping;
-using Akua.Domain.Common;
 using Akua.Domain.Sessions;
 using Akua.Domain.Users;
-using MapsterMapper;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace Akua.Application.Accounts.SignIn;
 

@@ -1,6 +1,5 @@
 using Akua.Application.Accounts.SignUp;
 using Akua.Domain.Users;
-using FluentValidation;
 
 namespace Akua.Application.Accounts.SignIn;
 

@@ -1,10 +1,4 @@
-using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Authorization;
-using Akua.Application.Common.Security;
 using Akua.Application.Sessions;
-using Akua.Domain.Common;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace Akua.Application.Accounts.SignOut;
 

@@ -1,15 +1,7 @@
-using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Authorization;
 using Akua.Application.Common.Behaviors;
-using Akua.Application.Common.Mapping;
 using Akua.Application.Workspaces;
-using Akua.Domain.Common;
 using Akua.Domain.Sessions;
 using Akua.Domain.Users;
-using Akua.Domain.Workspaces;
-using MapsterMapper;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace Akua.Application.Accounts.SignUp;
 

@@ -1,5 +1,4 @@
 using Akua.Domain.Users;
-using FluentValidation;
 
 namespace Akua.Application.Accounts.SignUp;
 

@@ -1,12 +1,4 @@
-using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Authorization;
-using Akua.Application.Common.Mapping;
-using Akua.Application.Common.Security;
 using Akua.Domain.ApiTokens;
-using Akua.Domain.Common;
-using Akua.Domain.Workspaces;
-using MapsterMapper;
-using Mediator;
 
 namespace Akua.Application.ApiTokens.CreateApiToken;
 

@@ -1,7 +1,5 @@
 using Akua.Application.Common.Validation;
 using Akua.Domain.ApiTokens;
-using Akua.Domain.Workspaces;
-using FluentValidation;
 
 namespace Akua.Application.ApiTokens.CreateApiToken;
 

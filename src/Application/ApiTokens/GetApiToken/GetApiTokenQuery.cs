@@ -1,12 +1,4 @@
 using Akua.Application.Common;
-using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Authorization;
-using Akua.Application.Common.Security;
-using Akua.Domain.Common;
-using Akua.Domain.Workspaces;
-using MapsterMapper;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace Akua.Application.ApiTokens.GetApiToken;
 

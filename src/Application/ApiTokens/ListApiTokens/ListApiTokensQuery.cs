@@ -1,11 +1,3 @@
-using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Authorization;
-using Akua.Application.Common.Paging;
-using Akua.Application.Common.Security;
-using Akua.Domain.Workspaces;
-using MapsterMapper;
-using Mediator;
-
 namespace Akua.Application.ApiTokens.ListApiTokens;
 
 public sealed record ListApiTokensQuery(PageRequest Page) : IQuery<Page<ApiTokenResponse>>, IPagedQuery, IWorkspaceRequest

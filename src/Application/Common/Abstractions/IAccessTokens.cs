@@ -1,5 +1,3 @@
-using Akua.Domain.Common;
-
 namespace Akua.Application.Common.Abstractions;
 
 /// <summary>This server's identifier as an OAuth issuer (its public base URL): the <c>iss</c> of its JWTs.</summary>

@@ -5,8 +5,6 @@ using Akua.Domain.OAuth;
 using Akua.Domain.Revocations;
 using Akua.Domain.Sessions;
 using Akua.Domain.Users;
-using Akua.Domain.Workspaces;
-using Microsoft.EntityFrameworkCore;
 
 namespace Akua.Application.Common.Abstractions;
 

@@ -1,5 +1,3 @@
-using Akua.Domain.Workspaces;
-
 namespace Akua.Application.Common.Authorization;
 
 // Every request declares exactly one of these; the authorization behaviour reads the declaration and an

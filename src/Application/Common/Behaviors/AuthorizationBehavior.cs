@@ -1,11 +1,4 @@
 using System.Reflection;
-using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Authorization;
-using Akua.Application.Common.Security;
-using Akua.Domain.Common;
-using Akua.Domain.Workspaces;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace Akua.Application.Common.Behaviors;
 

@@ -1,6 +1,3 @@
-using Akua.Application.Common.Security;
-using Mediator;
-
 namespace Akua.Application.Common.Behaviors;
 
 /// <summary>

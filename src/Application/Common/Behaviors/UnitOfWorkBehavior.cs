@@ -1,7 +1,3 @@
-using Akua.Application.Common.Abstractions;
-using Akua.Domain.Common;
-using Mediator;
-
 namespace Akua.Application.Common.Behaviors;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using FluentValidation;
-using Mediator;
-
 namespace Akua.Application.Common.Behaviors;
 
 /// <summary>Runs every validator of the request; all failures are reported together (422).</summary>

@@ -1,8 +1,5 @@
-using Akua.Domain.Common;
 using Akua.Domain.OAuth;
-using Akua.Domain.Workspaces;
 using Mapster;
-using MapsterMapper;
 
 namespace Akua.Application.Common.Mapping;
 

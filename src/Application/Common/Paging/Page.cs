@@ -1,8 +1,6 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Linq.Expressions;
-using Akua.Domain.Common;
-using Microsoft.EntityFrameworkCore;
 
 namespace Akua.Application.Common.Paging;
 

@@ -1,5 +1,4 @@
 using Akua.Application.Common.Validation;
-using FluentValidation;
 
 namespace Akua.Application.Common.Paging;
 

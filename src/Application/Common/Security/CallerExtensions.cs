@@ -1,5 +1,3 @@
-using Akua.Domain.Common;
-
 namespace Akua.Application.Common.Security;
 
 public static class CallerExtensions

@@ -1,6 +1,3 @@
-using Akua.Domain.Common;
-using Akua.Domain.Workspaces;
-
 namespace Akua.Application.Common.Security;
 
 /// <summary>

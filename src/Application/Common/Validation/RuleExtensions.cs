@@ -1,5 +1,3 @@
-using FluentValidation;
-
 namespace Akua.Application.Common.Validation;
 
 /// <summary>The rules several requests share, with messages written for API users.</summary>

@@ -1,8 +1,3 @@
-using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Authorization;
-using Akua.Application.Common.Security;
-using Mediator;
-
 namespace Akua.Application.DeviceAuthorization.DecideDeviceCode;
 
 /// <summary>The signed-in user approves (the device gets a session of theirs) or denies a device code.</summary>

@@ -1,8 +1,4 @@
-using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Authorization;
-using Akua.Application.Common.Security;
 using Akua.Domain.DeviceCodes;
-using Mediator;
 
 namespace Akua.Application.DeviceAuthorization.DescribeDeviceCode;
 

@@ -1,9 +1,6 @@
-using Akua.Application.Common.Abstractions;
 using Akua.Application.OAuth;
 using Akua.Domain.DeviceCodes;
 using Akua.Domain.Sessions;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace Akua.Application.DeviceAuthorization.ExchangeDeviceCode;
 

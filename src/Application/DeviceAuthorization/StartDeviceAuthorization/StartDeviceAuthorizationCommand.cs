@@ -1,10 +1,5 @@
-using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Authorization;
 using Akua.Application.OAuth;
-using Akua.Domain.Common;
 using Akua.Domain.DeviceCodes;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace Akua.Application.DeviceAuthorization.StartDeviceAuthorization;
 

@@ -1,5 +1,3 @@
-using FluentValidation;
-
 namespace Akua.Application.DeviceAuthorization.StartDeviceAuthorization;
 
 internal sealed class StartDeviceAuthorizationValidator : AbstractValidator<StartDeviceAuthorizationCommand>

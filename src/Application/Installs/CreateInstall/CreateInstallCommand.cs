@@ -1,10 +1,4 @@
-using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Authorization;
-using Akua.Application.Common.Security;
 using Akua.Domain.Installs;
-using Akua.Domain.Workspaces;
-using MapsterMapper;
-using Mediator;
 
 namespace Akua.Application.Installs.CreateInstall;
 

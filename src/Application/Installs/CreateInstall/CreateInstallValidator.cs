@@ -1,6 +1,5 @@
 using Akua.Application.Common.Validation;
 using Akua.Domain.Installs;
-using FluentValidation;
 
 namespace Akua.Application.Installs.CreateInstall;
 

@@ -1,9 +1,3 @@
-using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Authorization;
-using Akua.Application.Common.Security;
-using Akua.Domain.Workspaces;
-using Mediator;
-
 namespace Akua.Application.Installs.DeleteInstall;
 
 public sealed record DeleteInstallCommand(string Id) : ICommand, IWorkspaceRequest

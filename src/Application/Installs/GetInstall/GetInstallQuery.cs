@@ -1,10 +1,3 @@
-using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Authorization;
-using Akua.Application.Common.Security;
-using Akua.Domain.Workspaces;
-using MapsterMapper;
-using Mediator;
-
 namespace Akua.Application.Installs.GetInstall;
 
 public sealed record GetInstallQuery(string Id) : IQuery<InstallResponse>, IWorkspaceRequest

@@ -1,12 +1,3 @@
-using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Authorization;
-using Akua.Application.Common.Paging;
-using Akua.Application.Common.Security;
-using Akua.Domain.Workspaces;
-using MapsterMapper;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
-
 namespace Akua.Application.Installs.ListInstalls;
 
 public sealed record ListInstallsQuery(PageRequest Page) : IQuery<Page<InstallResponse>>, IPagedQuery, IWorkspaceRequest

@@ -1,6 +1,4 @@
-using Akua.Domain.Common;
 using Akua.Domain.Users;
-using FluentValidation;
 
 namespace Akua.Application.Invitations.InviteMember;
 

@@ -1,13 +1,3 @@
-using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Authorization;
-using Akua.Application.Common.Mapping;
-using Akua.Application.Common.Paging;
-using Akua.Application.Common.Security;
-using Akua.Domain.Workspaces;
-using MapsterMapper;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
-
 namespace Akua.Application.Invitations.ListInvitations;
 
 /// <summary>The workspace's open invitations (pending, not expired), newest first.</summary>

@@ -1,12 +1,5 @@
 using Akua.Application.Common;
-using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Authorization;
-using Akua.Application.Common.Security;
 using Akua.Application.Members;
-using Akua.Domain.Common;
-using Akua.Domain.Workspaces;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace Akua.Application.Invitations.RevokeInvitation;
 

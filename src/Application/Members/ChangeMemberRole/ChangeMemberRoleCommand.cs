@@ -1,13 +1,3 @@
-using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Authorization;
-using Akua.Application.Common.Mapping;
-using Akua.Application.Common.Security;
-using Akua.Domain.Common;
-using Akua.Domain.Workspaces;
-using MapsterMapper;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
-
 namespace Akua.Application.Members.ChangeMemberRole;
 
 /// <summary>Changes a member's role; the last owner can never be demoted (409).</summary>

@@ -1,5 +1,3 @@
-using FluentValidation;
-
 namespace Akua.Application.Members.ChangeMemberRole;
 
 internal sealed class ChangeMemberRoleValidator : AbstractValidator<ChangeMemberRoleCommand>

@@ -1,10 +1,3 @@
-using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Authorization;
-using Akua.Application.Common.Security;
-using Akua.Domain.Common;
-using Akua.Domain.Workspaces;
-using Mediator;
-
 namespace Akua.Application.Members.RemoveMember;
 
 /// <summary>Removes a member; the last owner can never be removed (409).</summary>

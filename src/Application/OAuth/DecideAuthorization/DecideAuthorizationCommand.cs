@@ -1,9 +1,5 @@
-using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Authorization;
-using Akua.Application.Common.Security;
 using Akua.Application.OAuth.DescribeAuthorization;
 using Akua.Domain.OAuth;
-using Mediator;
 
 namespace Akua.Application.OAuth.DecideAuthorization;
 

@@ -1,7 +1,3 @@
-using Akua.Application.Common.Abstractions;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
-
 namespace Akua.Application.OAuth.ExchangeAuthorizationCode;
 
 /// <summary>grant_type=authorization_code (RFC 6749 section 4.1.3, PKCE RFC 7636 section 4.5).</summary>

@@ -1,7 +1,3 @@
-using Akua.Application.Common.Abstractions;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
-
 namespace Akua.Application.OAuth.RefreshAccessToken;
 
 /// <summary>grant_type=refresh_token with rotation: each refresh token works once (OAuth 2.1 section 4.3.1).</summary>

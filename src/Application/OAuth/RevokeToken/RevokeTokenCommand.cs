@@ -1,9 +1,4 @@
-using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Authorization;
-using Akua.Application.Common.Security;
 using Akua.Application.Sessions;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace Akua.Application.OAuth.RevokeToken;
 

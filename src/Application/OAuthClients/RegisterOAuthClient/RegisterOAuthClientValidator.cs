@@ -1,6 +1,5 @@
 using Akua.Application.Common.Validation;
 using Akua.Domain.OAuth;
-using FluentValidation;
 
 namespace Akua.Application.OAuthClients.RegisterOAuthClient;
 

@@ -1,12 +1,4 @@
-using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Authorization;
-using Akua.Application.Common.Mapping;
-using Akua.Application.Common.Paging;
-using Akua.Application.Common.Security;
 using Akua.Domain.Sessions;
-using MapsterMapper;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace Akua.Application.Sessions.ListSessions;
 

@@ -1,9 +1,3 @@
-using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Authorization;
-using Akua.Application.Common.Security;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
-
 namespace Akua.Application.Sessions.RevokeOtherSessions;
 
 /// <summary>Ends every session of the caller except the one making this request.</summary>

@@ -1,11 +1,3 @@
-using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Authorization;
-using Akua.Application.Common.Mapping;
-using Akua.Application.Common.Security;
-using Akua.Domain.Workspaces;
-using MapsterMapper;
-using Mediator;
-
 namespace Akua.Application.Workspaces.CreateWorkspace;
 
 /// <summary>Creates a workspace that the calling user owns.</summary>

@@ -1,6 +1,4 @@
 using Akua.Application.Common.Validation;
-using Akua.Domain.Workspaces;
-using FluentValidation;
 
 namespace Akua.Application.Workspaces.CreateWorkspace;
 

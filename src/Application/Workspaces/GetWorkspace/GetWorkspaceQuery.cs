@@ -1,12 +1,3 @@
-using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Authorization;
-using Akua.Application.Common.Mapping;
-using Akua.Application.Common.Security;
-using Akua.Domain.Workspaces;
-using MapsterMapper;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
-
 namespace Akua.Application.Workspaces.GetWorkspace;
 
 /// <summary>A workspace by id; one the caller is not in does not exist for it (404).</summary>

@@ -1,12 +1,3 @@
-using Akua.Application.Common.Abstractions;
-using Akua.Application.Common.Authorization;
-using Akua.Application.Common.Mapping;
-using Akua.Application.Common.Security;
-using Akua.Domain.Workspaces;
-using MapsterMapper;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
-
 namespace Akua.Application.Workspaces.UpdateWorkspace;
 
 /// <summary>Renames a workspace (PATCH: absent fields stay as they are).</summary>

@@ -1,14 +1,10 @@
 using System.Collections.Concurrent;
-using Akua.Application.Common.Security;
-using Akua.Domain.Common;
 using Akua.Domain.Sessions;
 using Akua.Infrastructure.Diagnostics;
 using Akua.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Akua.Infrastructure.Credentials.LastUse;
 

@@ -1,6 +1,4 @@
-using Akua.Application.Common.Security;
 using Akua.Infrastructure.Persistence;
-using Microsoft.Extensions.Options;
 
 namespace Akua.Infrastructure.Credentials.Revocations;
 

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Akua.Domain.Revocations;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Akua.Infrastructure.Credentials.Revocations;

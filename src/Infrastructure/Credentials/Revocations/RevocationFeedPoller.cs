@@ -1,11 +1,9 @@
 using System.Diagnostics;
 using Akua.Domain.Revocations;
 using Akua.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Akua.Infrastructure.Credentials.Revocations;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Akua.Infrastructure.Diagnostics;
-using Microsoft.Extensions.Options;
 
 namespace Akua.Infrastructure.Credentials.Revocations;
 

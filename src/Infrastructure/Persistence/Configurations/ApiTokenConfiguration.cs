@@ -1,8 +1,5 @@
 using Akua.Domain.ApiTokens;
-using Akua.Domain.Common;
 using Akua.Domain.Workspaces;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Akua.Infrastructure.Persistence.Configurations;
 

@@ -1,7 +1,4 @@
-using Akua.Domain.Common;
 using Akua.Domain.DeviceCodes;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Akua.Infrastructure.Persistence.Configurations;
 

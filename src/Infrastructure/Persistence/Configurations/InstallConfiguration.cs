@@ -1,7 +1,5 @@
 using Akua.Domain.Installs;
 using Akua.Domain.Workspaces;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Akua.Infrastructure.Persistence.Configurations;
 

@@ -1,9 +1,6 @@
-using Akua.Domain.Common;
 using Akua.Domain.OAuth;
 using Akua.Domain.Users;
 using Akua.Domain.Workspaces;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Akua.Infrastructure.Persistence.Configurations;
 

@@ -1,8 +1,5 @@
-using Akua.Domain.Common;
 using Akua.Domain.Sessions;
 using Akua.Domain.Users;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Akua.Infrastructure.Persistence.Configurations;
 

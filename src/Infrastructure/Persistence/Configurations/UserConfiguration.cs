@@ -1,6 +1,4 @@
 using Akua.Domain.Users;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Akua.Infrastructure.Persistence.Configurations;
 

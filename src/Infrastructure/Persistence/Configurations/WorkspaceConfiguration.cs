@@ -1,7 +1,5 @@
 using Akua.Domain.Users;
 using Akua.Domain.Workspaces;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Akua.Infrastructure.Persistence.Configurations;
 
