@@ -158,14 +158,32 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
         wrk.headers["Content-Type"] = "application/json"
         """);
     var whoami = new Uri(server.BaseAddress, "/v1/auth/whoami");
+    var signInUrl = new Uri(server.BaseAddress, "/api/auth/sign-in/email");
     await Task.Delay(TimeSpan.FromSeconds(1));
-    var quiet = await Wrk.RunAsync(whoami, rounds, 64, headers: [bearer(credentials.ApiToken)]);
+    // Paired rounds, as the ratios above: a quiet second of whoami, then a second of whoami half a second into a
+    // two-second flood. One p99 divided by another swung from 1.58x to 1.97x between runs on the same code (a
+    // single quiet reading came out low); the median of the rounds' ratios does not follow one odd second.
     var floodBefore = await server.CountersAsync();
-    var flooding = Wrk.RunAsync(new Uri(server.BaseAddress, "/api/auth/sign-in/email"), rounds + 2, 16, signIn);
-    await Task.Delay(TimeSpan.FromSeconds(1)); // the flood is under way
-    var flooded = await Wrk.RunAsync(whoami, rounds, 64, headers: [bearer(credentials.ApiToken)]);
-    var signIns = await flooding;
-    var floodRatio = flooded.P99Ms / quiet.P99Ms;
+    var quietRounds = new List<WrkResult>();
+    var floodedRounds = new List<WrkResult>();
+    var signInRounds = new List<WrkResult>();
+    var floodRatios = new List<double>();
+    for (var round = 0; round < rounds; round++)
+    {
+        var quietRound = await Wrk.RunAsync(whoami, slice, 64, headers: [bearer(credentials.ApiToken)]);
+        var flooding = Wrk.RunAsync(signInUrl, slice + 1, 16, signIn);
+        await Task.Delay(TimeSpan.FromMilliseconds(500)); // the flood is under way
+        var floodedRound = await Wrk.RunAsync(whoami, slice, 64, headers: [bearer(credentials.ApiToken)]);
+        signInRounds.Add(await flooding);
+        quietRounds.Add(quietRound);
+        floodedRounds.Add(floodedRound);
+        floodRatios.Add(floodedRound.P99Ms / quietRound.P99Ms);
+    }
+
+    var quiet = WrkResult.Combine(quietRounds);
+    var flooded = WrkResult.Combine(floodedRounds);
+    var signIns = WrkResult.Combine(signInRounds);
+    var floodRatio = Median(floodRatios);
     var floodAfter = await server.CountersAsync();
     rows.Add(("whoami during a sign-in flood", flooded, flooded.RequestsPerSecond / quiet.RequestsPerSecond,
         floodAfter.RequestCommands - floodBefore.RequestCommands, floodAfter.Writes - floodBefore.Writes, server.Memory()));
@@ -193,7 +211,7 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
     }
 
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"whoami during a sign-in flood: p99 {flooded.P99Ms:0.00} ms against {quiet.P99Ms:0.00} ms quiet ({floodRatio:0.00}x); {flooded.RequestsPerSecond:0} req/s against {quiet.RequestsPerSecond:0}; sign-ins {signIns.RequestsPerSecond:0}/s, {signIns.Non2xx} refused"));
+        $"whoami during a sign-in flood: p99 {floodRatio:0.00}x quiet (median of {rounds} paired rounds: {string.Join(", ", floodRatios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}); worst p99 {flooded.P99Ms:0.00} ms against {quiet.P99Ms:0.00} ms quiet; {flooded.RequestsPerSecond:0} req/s against {quiet.RequestsPerSecond:0}; sign-ins {signIns.RequestsPerSecond:0}/s, {signIns.Non2xx} refused"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak server memory: {peak:0} MB (reached during: {raisedBy}); start to /readyz: {startup:0} ms (median of {string.Join(", ", starts.Select(t => t.ToString("0", CultureInfo.InvariantCulture)))})"));
 
     // The targets of the performance issue, with a noise margin of 0.07 on each ratio (measured: see the README).
@@ -213,7 +231,7 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
     Expect(byName["unknown-token flood (1,000 tokens)"].Commands <= 1_000 * minutes, "the unknown-token flood queried more than once per token per minute");
     var reads = rows.Skip(1).Take(5).Sum(r => r.Writes);
     Expect(reads <= 3 * 5 * (minutes + 1), $"last-use writes {reads} over 3 credentials in 5 scenarios");
-    Expect(floodRatio <= 2, $"whoami p99 during a sign-in flood {flooded.P99Ms:0.00} ms is {floodRatio:0.00}x its quiet {quiet.P99Ms:0.00} ms (target: at most 2x)");
+    Expect(floodRatio <= 2, $"whoami p99 during a sign-in flood is {floodRatio:0.00}x its quiet p99 (median of {rounds} paired rounds; target: at most 2x)");
     Expect(peak < 250, $"peak memory {peak:0} MB >= 250 MB (reached during: {raisedBy})");
     // Start-up moves with the machine's state far more than with the code: the same commit read 1.52 s and
     // 2.09 s in two fresh CI runs (session 4, README). Like the ratios, it fails beyond a measured noise margin
