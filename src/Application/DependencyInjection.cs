@@ -36,6 +36,7 @@ public static class DependencyInjection
         // the start-up path (ADR 0016). A test compiles the same configuration, so a bad mapping still fails early.
         services.AddSingleton<IMapper>(_ => new Mapper(MappingConfig.Create()));
         services.AddScoped<WorkspaceScope>();
+        services.AddTransient<ApiTokens.ApiTokenIssuer>();
         services.AddTransient<OAuth.OAuthClientAuthenticator>();
         services.AddTransient(typeof(Common.Deferred<>)); // transient: not recorded in the request scope either
         return services;

@@ -1,4 +1,6 @@
+using Akua.Application.Common.Auditing;
 using Akua.Infrastructure.Abuse;
+using Akua.Infrastructure.Audit;
 using Akua.Infrastructure.Credentials;
 using Akua.Infrastructure.Credentials.Revocations;
 using Akua.Infrastructure.Diagnostics;
@@ -66,6 +68,10 @@ public static class DependencyInjection
         services.AddScoped<AccessTokens>();
         services.AddScoped<IAccessTokens>(sp => sp.GetRequiredService<AccessTokens>());
         services.AddSingleton<IAttemptLimiter, DatabaseAttemptLimiter>();
+        services.AddScoped<IAuditTrail, AuditTrail>();
+        services.AddOptions<AuditOptions>().BindConfiguration("Audit");
+        services.AddSingleton<AuditRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditRetention>());
         return services;
     }
 }

@@ -68,6 +68,7 @@ builder.Services.AddAuthorizationBuilder().AddPolicy(SessionCookieAuthentication
     .AddAuthenticationSchemes(SessionCookieAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddSingleton<ICurrentPrincipal, HttpCurrentPrincipal>();
+builder.Services.AddSingleton<Akua.Application.Common.Auditing.IRequestClient, HttpRequestClient>();
 if (Telemetry.PrometheusEnabled(builder.Configuration))
 {
     Telemetry.AddPrometheus(builder.Services);
@@ -191,6 +192,8 @@ app.MapWorkspaceEndpoints();
 app.MapMemberEndpoints();
 app.MapInvitationEndpoints();
 app.MapApiTokenEndpoints();
+app.MapAuditEndpoints();
+app.MapSecretScanningEndpoints();
 app.MapInstallEndpoints();
 app.MapOAuthEndpoints();
 app.MapOAuthClientEndpoints();

@@ -40,12 +40,13 @@ public sealed class MappingTests
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
         var owner = User.Register("ann@example.com", "Ann", "secret-hash", clock);
         var workspace = Workspace.Create("Acme", "acme", owner.Id, clock);
+        workspace.SetMaxTokenLifetime(90 * 86400, WorkspaceRole.Owner, clock);
         var mapper = new Mapper(MappingConfig.Create());
 
         var asAdmin = mapper.Map<Workspace, WorkspaceResponse>(workspace, WorkspaceResponse.RoleParameter, WorkspaceRole.Admin);
         var asMember = mapper.Map<Workspace, WorkspaceResponse>(workspace, WorkspaceResponse.RoleParameter, WorkspaceRole.Member);
 
-        Assert.Equal(new WorkspaceResponse(workspace.Id.ToString(), "Acme", "acme", WorkspaceRole.Admin, 1796040000, 1796040000), asAdmin);
+        Assert.Equal(new WorkspaceResponse(workspace.Id.ToString(), "Acme", "acme", WorkspaceRole.Admin, 1796040000, 1796040000, 90 * 86400), asAdmin);
         Assert.Equal(WorkspaceRole.Member, asMember.Role); // compiled once, read per call: no value leaks between calls
     }
 
@@ -53,13 +54,15 @@ public sealed class MappingTests
     public void A_created_token_is_the_listed_token_and_the_token_shown_once()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
-        var token = ApiToken.Issue(WorkspaceId.From(Guid.CreateVersion7()), "ci", WorkspaceRole.Member, new byte[32], "sk_akua_abcd", null, clock);
+        var token = ApiToken.Issue(WorkspaceId.From(Guid.CreateVersion7()), "ci", WorkspaceRole.Member, new byte[32], "sk_akua_abcd", null, "usr_01a21fbab89c7395ad60877a04aaaca9", clock);
         var mapper = new Mapper(MappingConfig.Create());
 
         var listed = mapper.Map<ApiTokenResponse>(token);
         var created = mapper.Map<ApiToken, CreatedApiTokenResponse>(token, CreatedApiTokenResponse.TokenParameter, "sk_akua_the_secret");
 
-        Assert.Equal(new CreatedApiTokenResponse(listed.Id, listed.WorkspaceId, "ci", "sk_akua_abcd", WorkspaceRole.Member, listed.CreatedAt, null, null, "sk_akua_the_secret"), created);
+        Assert.Equal(new CreatedApiTokenResponse(listed.Id, listed.WorkspaceId, "ci", "sk_akua_abcd", WorkspaceRole.Member, listed.CreatedAt, null, null, "usr_01a21fbab89c7395ad60877a04aaaca9", null, "sk_akua_the_secret"), created);
+        Assert.Equal("usr_01a21fbab89c7395ad60877a04aaaca9", listed.CreatedBy);
+        Assert.Null(listed.RevokedReason);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ public sealed class ApiTokenTests
     private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _clock = TestClock.New();
 
     private ApiToken Issue(DateTimeOffset? expiresAt = null, WorkspaceRole role = WorkspaceRole.Admin) =>
-        ApiToken.Issue(EntityId.New<WorkspaceId>(_clock), " CI pipeline ", role, TestClock.Hash(), "sk_akua_abcd", expiresAt, _clock);
+        ApiToken.Issue(EntityId.New<WorkspaceId>(_clock), " CI pipeline ", role, TestClock.Hash(), "sk_akua_abcd", expiresAt, null, _clock);
 
     [Fact]
     public void Issue_keeps_only_the_hash_and_the_display_prefix()

@@ -26,7 +26,34 @@ public sealed class LastUseTests
         }
 
         await Task.Delay(500, TestContext.Current.CancellationToken);
-        Assert.Equal(1, factory.Meter.Writes - before);
+        // One flush: the last use, and the day's request count (an update that finds no row yet, then its insert).
+        Assert.Equal(3, factory.Meter.Writes - before);
+    }
+
+    [Fact]
+    public async Task Every_request_is_counted_for_the_day_and_none_is_lost_on_a_clean_shutdown()
+    {
+        var factory = new SqliteApiFactory();
+        await factory.InitializeAsync();
+        var ann = await factory.SignUpAsync();
+        var (id, token) = await factory.Api(ann.Token, ann.WorkspaceId).CreateApiTokenAsync();
+        for (var i = 0; i < 30; i++)
+        {
+            await factory.Api(token).ExpectAsync(200, HttpMethod.Get, "/v1/installs");
+        }
+
+        await Task.Delay(500, TestContext.Current.CancellationToken); // the first use is written at once, the rest wait for their minute
+        var usage = await factory.Api(ann.Token, ann.WorkspaceId).ExpectAsync(200, HttpMethod.Get, $"/v1/api_tokens/{id}/usage");
+        Assert.InRange(usage.GetProperty("total").GetInt64(), 1, 29);
+        var options = factory.Database.Options;
+        await factory.DisposeAsyncKeepingDatabase();
+
+        await using var after = new AkuaDbContext(options.ToContextOptions());
+        var day = await after.ApiTokenUsage.SingleAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(30, day.Requests);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        Assert.InRange(day.Day, today.AddDays(-1), today);
+        await factory.Database.DisposeAsync();
     }
 
     [Fact]

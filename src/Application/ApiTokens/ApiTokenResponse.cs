@@ -4,6 +4,12 @@ using Mapster;
 namespace Akua.Application.ApiTokens;
 
 /// <summary>A workspace API token as listed: never the token itself.</summary>
+/// <param name="CreatedBy">Who made it: a <c>usr_</c> or <c>tok_</c> id (null for tokens made before this was kept).</param>
+/// <param name="Replaces">The token it was rolled from.</param>
+/// <param name="ReplacedBy">The token that replaced it when it was rolled (it works until <c>expires_at</c>).</param>
+/// <param name="RevokedAt">When it was revoked because it leaked (a token revoked by hand is gone instead).</param>
+/// <param name="RevokedReason"><c>leaked</c> when a secret scanner reported it.</param>
+/// <param name="LeakUrl">Where the scanner found it.</param>
 public sealed record ApiTokenResponse(
     string Id,
     string WorkspaceId,
@@ -12,7 +18,13 @@ public sealed record ApiTokenResponse(
     WorkspaceRole Role,
     long CreatedAt,
     long? ExpiresAt,
-    long? LastUsedAt);
+    long? LastUsedAt,
+    string? CreatedBy,
+    string? Replaces,
+    string? ReplacedBy,
+    long? RevokedAt,
+    string? RevokedReason,
+    string? LeakUrl);
 
 /// <summary>The answer of creation, the one time the token is shown.</summary>
 public sealed record CreatedApiTokenResponse(
@@ -24,6 +36,8 @@ public sealed record CreatedApiTokenResponse(
     long CreatedAt,
     long? ExpiresAt,
     long? LastUsedAt,
+    string? CreatedBy,
+    string? Replaces,
     string Token)
 {
     /// <summary>The runtime parameter that carries the token to show.</summary>
@@ -36,8 +50,12 @@ internal sealed class ApiTokenMapping : IRegister
 {
     public void Register(TypeAdapterConfig config)
     {
-        config.NewConfig<ApiToken, ApiTokenResponse>();
+        config.NewConfig<ApiToken, ApiTokenResponse>()
+            .Map(d => d.Replaces, s => s.ReplacesId == null ? null : s.ReplacesId.Value.ToString())
+            .Map(d => d.ReplacedBy, s => s.ReplacedById == null ? null : s.ReplacedById.Value.ToString())
+            .Map(d => d.RevokedReason, s => s.RevokedAt == null ? null : "leaked");
         config.NewConfig<ApiToken, CreatedApiTokenResponse>()
+            .Map(d => d.Replaces, s => s.ReplacesId == null ? null : s.ReplacesId.Value.ToString())
             .Map(d => d.Token, _ => MapperExtensions.Given<string>(CreatedApiTokenResponse.TokenParameter));
     }
 }

@@ -12,6 +12,19 @@ internal static class RefreshTokenFamilies
     public static async Task RevokeFamilyAsync(this IApplicationDbContext db, Guid family, CancellationToken cancellationToken) =>
         db.RefreshTokens.RemoveRange(await db.RefreshTokens.Where(t => t.FamilyId == family).ToListAsync(cancellationToken));
 
+    /// <summary>
+    /// A code or refresh token presented a second time was stolen or replayed: ends the whole grant and records it
+    /// in the audit log of the user and of the client's workspace.
+    /// </summary>
+    public static async Task EndReplayedGrantAsync(
+        this IApplicationDbContext db, IAuditTrail audit, Guid family, string clientId, UserId user, string presented, CancellationToken cancellationToken)
+    {
+        await db.RevokeFamilyAsync(family, cancellationToken);
+        var workspace = await db.OAuthClients.Where(c => c.ClientId == clientId).Select(c => (WorkspaceId?)c.WorkspaceId).SingleOrDefaultAsync(cancellationToken);
+        audit.Record(AuditActions.GrantReuseDetected, new AuditTarget("oauth_grant", family.ToString("N")), workspace, user,
+            new() { ["client_id"] = clientId, ["presented"] = presented }, AuditActor.Client(clientId));
+    }
+
     /// <summary>Issues an access token and the next refresh token of <paramref name="family"/>.</summary>
     public static async Task<OAuthTokenResponse> IssueTokensAsync(
         this IApplicationDbContext db, ISecrets secrets, IAccessTokens accessTokens, Guid family, string clientId, UserId user, string scope,

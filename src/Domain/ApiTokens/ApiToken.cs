@@ -12,6 +12,11 @@ public sealed class ApiToken
 {
     public const int MaxNameLength = 100;
     public const int PrefixLength = 12;
+    public const int MaxCreatedByLength = 64;
+    public const int MaxLeakUrlLength = 2048;
+
+    /// <summary>The longest overlap a roll allows: both tokens work for at most this long.</summary>
+    public static readonly TimeSpan MaxRollOverlap = TimeSpan.FromDays(7);
 
     private bool _revoked;
 
@@ -40,6 +45,26 @@ public sealed class ApiToken
 
     public DateTimeOffset? LastUsedAt { get; private set; }
 
+    /// <summary>Who made it: a user's <c>usr_</c> id or a token's <c>tok_</c> id (null for tokens made before this was kept).</summary>
+    public string? CreatedBy { get; private set; }
+
+    /// <summary>The token this one was rolled from.</summary>
+    public ApiTokenId? ReplacesId { get; private set; }
+
+    /// <summary>The token that replaced this one when it was rolled; this one works until its <see cref="ExpiresAt"/>.</summary>
+    public ApiTokenId? ReplacedById { get; private set; }
+
+    /// <summary>
+    /// Set when the token was revoked because it leaked: the row stays so its owners see what happened. A token
+    /// revoked by hand is deleted instead.
+    /// </summary>
+    public DateTimeOffset? RevokedAt { get; private set; }
+
+    /// <summary>Where a secret scanner found it (for example a GitHub URL).</summary>
+    public string? LeakUrl { get; private set; }
+
+    public bool IsRevoked => RevokedAt is not null;
+
     public static ApiToken Issue(
         WorkspaceId workspaceId,
         string name,
@@ -47,6 +72,7 @@ public sealed class ApiToken
         byte[] tokenHash,
         string prefix,
         DateTimeOffset? expiresAt,
+        string? createdBy,
         TimeProvider clock)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -77,10 +103,67 @@ public sealed class ApiToken
             Prefix = prefix,
             CreatedAt = now,
             ExpiresAt = expiresAt,
+            CreatedBy = createdBy is { Length: > MaxCreatedByLength } ? createdBy[..MaxCreatedByLength] : createdBy,
         };
     }
 
     public bool IsExpiredAt(DateTimeOffset now) => ExpiresAt is { } expiry && now >= expiry;
+
+    /// <summary>Accepted as a credential at <paramref name="now"/>: neither revoked nor expired.</summary>
+    public bool IsLiveAt(DateTimeOffset now) => !IsRevoked && !IsExpiredAt(now);
+
+    /// <summary>
+    /// Rolls the token: <paramref name="replacement"/> (same workspace, name and role, issued by the caller) takes
+    /// over, and this token keeps working for <paramref name="overlap"/> only (never longer than it would have).
+    /// Returns the feed entry that makes every node reload this token with its new expiry.
+    /// </summary>
+    public Revocation RollTo(ApiToken replacement, TimeSpan overlap, TimeProvider clock)
+    {
+        if (overlap < TimeSpan.Zero || overlap > MaxRollOverlap)
+        {
+            throw DomainException.Invalid($"expires_in is 0 to {(long)MaxRollOverlap.TotalSeconds} seconds (7 days).");
+        }
+
+        var now = clock.GetUtcNow();
+        if (_revoked || IsRevoked || IsExpiredAt(now))
+        {
+            throw DomainException.Conflict("The token is revoked or expired: create a new one instead.");
+        }
+
+        if (ReplacedById is not null)
+        {
+            throw DomainException.Conflict($"The token was already rolled; roll its replacement {ReplacedById} instead.");
+        }
+
+        if (replacement.WorkspaceId != WorkspaceId || replacement.Role != Role || replacement.Name != Name)
+        {
+            throw new ArgumentException("A replacement has the workspace, name and role of the token it replaces.", nameof(replacement));
+        }
+
+        var end = now + overlap;
+        ExpiresAt = ExpiresAt is { } expiry && expiry < end ? expiry : end;
+        ReplacedById = replacement.Id;
+        replacement.ReplacesId = Id;
+        return Revocation.Of(TokenHash, now);
+    }
+
+    /// <summary>
+    /// Revokes the token because a secret scanner found it at <paramref name="url"/>: it stops working on every node
+    /// (the returned feed entry), and the row stays, marked, so the workspace sees where it leaked. Null when it was
+    /// already revoked: a scanner that reports it twice changes nothing.
+    /// </summary>
+    public Revocation? RevokeAsLeaked(string? url, TimeProvider clock)
+    {
+        if (IsRevoked)
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow();
+        RevokedAt = now;
+        LeakUrl = url is { Length: > MaxLeakUrlLength } ? url[..MaxLeakUrlLength] : url;
+        return Revocation.Of(TokenHash, now);
+    }
 
     /// <summary>Records a use; uses arrive batched and out of order, so the timestamp only moves forward.</summary>
     public void RecordUse(DateTimeOffset at)

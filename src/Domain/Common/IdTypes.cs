@@ -72,3 +72,11 @@ public readonly record struct InvitationId(Guid Value) : IEntityId<InvitationId>
     public int CompareTo(InvitationId other) => Value.CompareTo(other.Value);
     public override string ToString() => EntityId.Format(this);
 }
+
+public readonly record struct AuditEventId(Guid Value) : IEntityId<AuditEventId>
+{
+    public static string Prefix => "evt_";
+    public static AuditEventId From(Guid value) => new(value);
+    public int CompareTo(AuditEventId other) => Value.CompareTo(other.Value);
+    public override string ToString() => EntityId.Format(this);
+}

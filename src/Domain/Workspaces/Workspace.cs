@@ -31,6 +31,15 @@ public sealed partial class Workspace
 
     public int Version { get; private set; }
 
+    /// <summary>
+    /// The longest an API token of this workspace may live, in seconds; null for no limit. With a limit, every
+    /// token is created (and rolled) with an expiry within it.
+    /// </summary>
+    public long? MaxTokenLifetimeSeconds { get; private set; }
+
+    /// <summary>The most a lifetime policy may say: 100 years.</summary>
+    public const long MaxPolicySeconds = 100L * 365 * 24 * 3600;
+
     public IReadOnlyCollection<Membership> Memberships => _memberships;
 
     public static bool IsValidSlug(string? slug) => slug is not null && SlugPattern().IsMatch(slug);
@@ -95,6 +104,53 @@ public sealed partial class Workspace
         Name = name.Trim();
         UpdatedAt = clock.GetUtcNow();
     }
+
+    /// <summary>Sets the token lifetime policy, as someone with <paramref name="actingAs"/>: an owner's decision.</summary>
+    public void SetMaxTokenLifetime(long? seconds, WorkspaceRole actingAs, TimeProvider clock)
+    {
+        if (actingAs != WorkspaceRole.Owner)
+        {
+            throw DomainException.Forbidden("Only an owner sets the workspace's token lifetime policy.");
+        }
+
+        if (seconds is < 60 or > MaxPolicySeconds)
+        {
+            throw DomainException.Invalid($"max_token_lifetime is from 60 to {MaxPolicySeconds} seconds, or null for no limit.");
+        }
+
+        MaxTokenLifetimeSeconds = seconds;
+        UpdatedAt = clock.GetUtcNow();
+    }
+
+    /// <summary>
+    /// Refuses a token expiry the policy does not allow: none at all, or beyond the limit (a few seconds of slack
+    /// for a client that computed "now + limit" a moment earlier).
+    /// </summary>
+    public void EnsureTokenExpiryAllowed(DateTimeOffset? expiresAt, DateTimeOffset now)
+    {
+        if (MaxTokenLifetimeSeconds is not { } limit)
+        {
+            return;
+        }
+
+        var named = $"this workspace's max_token_lifetime is {limit} seconds ({Describe(limit)})";
+        if (expiresAt is null)
+        {
+            throw DomainException.Invalid($"Tokens must expire: {named}.");
+        }
+
+        if (expiresAt.Value > now.AddSeconds(limit + 60))
+        {
+            throw DomainException.Invalid($"expires_at is too far away: {named}.");
+        }
+    }
+
+    private static string Describe(long seconds) => seconds switch
+    {
+        _ when seconds % 86400 == 0 => $"{seconds / 86400} days",
+        _ when seconds % 3600 == 0 => $"{seconds / 3600} hours",
+        _ => $"{seconds / 60} minutes",
+    };
 
     public Membership AddMember(UserId user, WorkspaceRole role, TimeProvider clock)
     {

@@ -24,6 +24,9 @@ public static class CredentialServices
         services.AddSingleton<RevocationFeedPoller>();
         services.AddHostedService(sp => sp.GetRequiredService<RevocationFeedPoller>());
 
+        services.AddOptions<SecretScanning.SecretScanningOptions>().BindConfiguration("SecretScanning");
+        services.AddSingleton<SecretScanning.ScannerSignatures>(); // read at first use: a bad key fails the first report loudly
+
         services.AddOptions<LastUseOptions>().BindConfiguration("LastUse");
         services.AddSingleton<LastUseRecorder>();
         services.AddSingleton<ILastUseRecorder>(sp => sp.GetRequiredService<LastUseRecorder>());

@@ -152,7 +152,7 @@ internal sealed class CredentialValidator(
     private static async Task<Credential?> ApiTokenAsync(AkuaDbContext db, byte[] hash, CancellationToken cancellationToken)
     {
         var row = await db.ApiTokens.AsNoTracking()
-            .Where(t => t.TokenHash == hash)
+            .Where(t => t.TokenHash == hash && t.RevokedAt == null) // a token revoked as leaked stays listed, never accepted
             .Select(t => new { t.Id, t.WorkspaceId, t.Role, t.ExpiresAt, t.Prefix })
             .SingleOrDefaultAsync(cancellationToken);
         return row is null ? null : new Credential(CredentialKind.ApiToken, row.Id.ToString(), hash, null, row.WorkspaceId, row.Role, row.ExpiresAt, Prefix: row.Prefix);

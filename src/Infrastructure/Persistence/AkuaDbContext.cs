@@ -1,4 +1,5 @@
 using Akua.Domain.ApiTokens;
+using Akua.Domain.Audit;
 using Akua.Domain.DeviceCodes;
 using Akua.Domain.Installs;
 using Akua.Domain.OAuth;
@@ -40,6 +41,10 @@ public sealed class AkuaDbContext(DbContextOptions<AkuaDbContext> options) : DbC
 
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
 
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    public DbSet<ApiTokenUsage> ApiTokenUsage => Set<ApiTokenUsage>();
+
     /// <summary>JWT signing keys: Infrastructure's own, not part of the use cases' view.</summary>
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
 
@@ -75,6 +80,7 @@ public sealed class AkuaDbContext(DbContextOptions<AkuaDbContext> options) : DbC
         configurationBuilder.Properties<DeviceCodeId>().HaveConversion<EntityIdConverter<DeviceCodeId>>();
         configurationBuilder.Properties<InstallId>().HaveConversion<EntityIdConverter<InstallId>>();
         configurationBuilder.Properties<OAuthClientId>().HaveConversion<EntityIdConverter<OAuthClientId>>();
+        configurationBuilder.Properties<AuditEventId>().HaveConversion<EntityIdConverter<AuditEventId>>();
 
         if (Database.IsSqlite())
         {

@@ -32,6 +32,8 @@ public sealed class Secrets : ISecrets
 
     public byte[] Hash(string secret) => HashOf(secret);
 
+    public bool IsApiToken(string candidate) => TokenFormat.Classify(candidate) == CredentialKind.ApiToken; // shape and checksum
+
     public static byte[] HashOf(ReadOnlySpan<char> secret)
     {
         Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(secret.Length)];

@@ -42,4 +42,18 @@ public static class AkuaAuthenticationDefaults
 
     /// <summary>The header a broad credential names its workspace with.</summary>
     public const string WorkspaceHeader = WorkspaceContextHeader.Name;
+
+    /// <summary>
+    /// On every response to a request authenticated by an expiring credential: when it expires, in Unix seconds
+    /// (a session's after this use, as it slides), so a client can warn before it stops working.
+    /// </summary>
+    public const string TokenExpiresHeader = "Akua-Token-Expires-At";
+
+    /// <summary>The value of <see cref="TokenExpiresHeader"/> for <paramref name="credential"/> used at <paramref name="now"/>, or null.</summary>
+    public static string? TokenExpiresAt(Credential credential, DateTimeOffset now) => credential switch
+    {
+        { Kind: CredentialKind.Session } => Akua.Domain.Sessions.Session.ExpiryAfterUseAt(now).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        { ExpiresAt: { } expiry } => expiry.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        _ => null,
+    };
 }

@@ -13,7 +13,7 @@ namespace Akua.WebApi.Authentication;
 /// is challenged (401, written by <see cref="BearerAuthenticationHandler"/>) when there is none. It never logs or
 /// echoes the token. A middleware rather than ASP.NET's authentication service on the hot path: ADR 0015.
 /// </summary>
-public sealed class BearerAuthenticationMiddleware(RequestDelegate next, ICredentialValidator validator, AkuaMetrics metrics)
+public sealed class BearerAuthenticationMiddleware(RequestDelegate next, ICredentialValidator validator, AkuaMetrics metrics, TimeProvider clock)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -63,6 +63,11 @@ public sealed class BearerAuthenticationMiddleware(RequestDelegate next, ICreden
         if (credential is not null)
         {
             context.Features.Set(new CredentialFeature(credential, BearerAuthenticationHandler.SchemeName));
+            if (AkuaAuthenticationDefaults.TokenExpiresAt(credential, clock.GetUtcNow()) is { } expires)
+            {
+                context.Response.Headers[AkuaAuthenticationDefaults.TokenExpiresHeader] = expires;
+            }
+
             return next(context);
         }
 

@@ -1,7 +1,9 @@
 using Akua.Application.ApiTokens.CreateApiToken;
 using Akua.Application.ApiTokens.GetApiToken;
+using Akua.Application.ApiTokens.GetApiTokenUsage;
 using Akua.Application.ApiTokens.ListApiTokens;
 using Akua.Application.ApiTokens.RevokeApiToken;
+using Akua.Application.ApiTokens.RollApiToken;
 using Akua.Domain.Workspaces;
 using Akua.WebApi.Authentication;
 using Mediator;
@@ -12,6 +14,10 @@ namespace Akua.WebApi.Endpoints;
 public static class ApiTokenEndpoints
 {
     public sealed record CreateApiTokenRequest(string Name, long? ExpiresAt = null, WorkspaceRole? Role = null);
+
+    /// <param name="ExpiresIn">How long the old token keeps working, in seconds: 0 to 604800 (7 days), default 86400.</param>
+    /// <param name="ExpiresAt">The new token's expiry (Unix seconds); by default it lives as long as the old one did.</param>
+    public sealed record RollApiTokenRequest(long? ExpiresIn = null, long? ExpiresAt = null);
 
     public static IEndpointRouteBuilder MapApiTokenEndpoints(this IEndpointRouteBuilder app)
     {
@@ -36,6 +42,17 @@ public static class ApiTokenEndpoints
             await mediator.Send(new RevokeApiTokenCommand(id), ct);
             return TypedResults.NoContent();
         }).WorkspaceScoped().WithName("revokeApiToken").WithSummary("Revoke (delete) an API token at once (owner or admin)");
+
+        group.MapPost("/{id}/roll", async (string id, RollApiTokenRequest? body, IMediator mediator, CancellationToken ct) =>
+        {
+            var rolled = await mediator.Send(new RollApiTokenCommand(id, body?.ExpiresIn, body?.ExpiresAt), ct);
+            return TypedResults.Created($"/v1/api_tokens/{rolled.Id}", rolled);
+        }).WorkspaceScoped().WithName("rollApiToken").CarriesSecret()
+            .WithSummary("Replace a token with a new one (shown once); the old one keeps working for expires_in seconds (owner or admin)");
+
+        group.MapGet("/{id}/usage", async (string id, IMediator mediator, CancellationToken ct) =>
+            TypedResults.Ok((await mediator.Send(new GetApiTokenUsageQuery([id]), ct))[0]))
+            .WorkspaceScoped().WithName("getApiTokenUsage").WithSummary("A token's requests per UTC day over the last 90 days");
 
         return app;
     }

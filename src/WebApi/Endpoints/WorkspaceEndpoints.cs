@@ -12,7 +12,10 @@ public static class WorkspaceEndpoints
 {
     public sealed record CreateWorkspaceRequest(string Name, string? Slug = null);
 
-    public sealed record UpdateWorkspaceRequest(string? Name = null, string? Slug = null);
+    /// <param name="MaxTokenLifetime">
+    /// Seconds (60 to 100 years), or null to lift the limit; absent leaves it as it is. Owners only.
+    /// </param>
+    public sealed record UpdateWorkspaceRequest(string? Name = null, string? Slug = null, System.Text.Json.JsonElement? MaxTokenLifetime = null);
 
     public static IEndpointRouteBuilder MapWorkspaceEndpoints(this IEndpointRouteBuilder app)
     {
@@ -34,9 +37,18 @@ public static class WorkspaceEndpoints
 
         // The route id wins: the body cannot name another workspace.
         group.MapPatch("/{id}", async (string id, UpdateWorkspaceRequest body, IMediator mediator, CancellationToken ct) =>
-            TypedResults.Ok(await mediator.Send(new UpdateWorkspaceCommand(id, body.Name, body.Slug), ct)))
-            .WithName("updateWorkspace").WithSummary("Rename a workspace (owner or admin)");
+            TypedResults.Ok(await mediator.Send(new UpdateWorkspaceCommand(id, body.Name, body.Slug, body.MaxTokenLifetime is not null, LifetimeOf(body.MaxTokenLifetime)), ct)))
+            .WithName("updateWorkspace").WithSummary("Rename a workspace (owner or admin) or set its token lifetime policy (owner)");
 
         return app;
     }
+
+    // max_token_lifetime is a number of seconds or null; anything else is a 422 naming the field.
+    private static long? LifetimeOf(System.Text.Json.JsonElement? value) => value switch
+    {
+        null => null,
+        { ValueKind: System.Text.Json.JsonValueKind.Null } => null,
+        { ValueKind: System.Text.Json.JsonValueKind.Number } number when number.TryGetInt64(out var seconds) => seconds,
+        _ => throw new FluentValidation.ValidationException([new FluentValidation.Results.ValidationFailure("max_token_lifetime", "max_token_lifetime is a whole number of seconds, or null for no limit.")]),
+    };
 }

@@ -45,6 +45,11 @@ public static class ApiErrors
     {
         context.Response.StatusCode = status;
         context.Response.Headers.CacheControl = "no-store";
+        if (context.Features.Get<Authentication.CredentialFeature>() is { Scheme: Authentication.BearerAuthenticationHandler.SchemeName } bearer
+            && Authentication.AkuaAuthenticationDefaults.TokenExpiresAt(bearer.Credential, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()) is { } expires)
+        {
+            context.Response.Headers[Authentication.AkuaAuthenticationDefaults.TokenExpiresHeader] = expires; // an error handler cleared it
+        }
         var envelope = new ApiErrorEnvelope(new ApiError(CodeFor(status), message, context.TraceIdentifier, details));
         return context.Response.WriteAsJsonAsync(envelope, AkuaJson.Options, context.RequestAborted);
     }

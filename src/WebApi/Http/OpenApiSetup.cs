@@ -114,6 +114,8 @@ public static class OpenApiSetup
         ("API tokens", "Workspace API tokens (sk_akua_...) for CI and scripts: shown once, stored hashed, revoked at once on every node."),
         ("Installs", "The workspace's installs."),
         ("OAuth clients", "Integrations registered in a workspace, which get OAuth2 access tokens (JWTs) with a user's consent."),
+        ("Audit log", "Every security-relevant change, recorded in the same transaction as the change: the workspace's log (owners and admins) and each user's own account events."),
+        ("Secret scanning", "Where a secret scanner (GitHub's partner program) reports sk_akua_ tokens found in public: each live one is revoked at once."),
     ];
 
     private static IEnumerable<(string Status, string Description)> ErrorsOf(string? method, bool workspaceScoped)

@@ -66,7 +66,7 @@ public abstract class PersistenceSuite(TestDatabase database)
     public async Task Api_tokens_round_trip()
     {
         var (_, workspace) = await SeedUserAndWorkspaceAsync();
-        var token = ApiToken.Issue(workspace.Id, "CI", WorkspaceRole.Member, RandomHash(), "sk_akua_abcd", _clock.GetUtcNow().AddDays(30), _clock);
+        var token = ApiToken.Issue(workspace.Id, "CI", WorkspaceRole.Member, RandomHash(), "sk_akua_abcd", _clock.GetUtcNow().AddDays(30), null, _clock);
         token.RecordUse(_clock.GetUtcNow().AddMinutes(1));
         await using (var db = database.NewContext())
         {
@@ -204,12 +204,12 @@ public abstract class PersistenceSuite(TestDatabase database)
         var hash = RandomHash();
         await using (var db = database.NewContext())
         {
-            db.ApiTokens.Add(ApiToken.Issue(workspace.Id, "a", WorkspaceRole.Admin, hash, "sk_akua_abcd", null, _clock));
+            db.ApiTokens.Add(ApiToken.Issue(workspace.Id, "a", WorkspaceRole.Admin, hash, "sk_akua_abcd", null, null, _clock));
             db.Sessions.Add(Session.Start(user.Id, hash, "web", null, null, _clock));
             await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         }
 
-        await SaveExpectingConflictAsync(ApiToken.Issue(workspace.Id, "b", WorkspaceRole.Admin, hash, "sk_akua_abcd", null, _clock));
+        await SaveExpectingConflictAsync(ApiToken.Issue(workspace.Id, "b", WorkspaceRole.Admin, hash, "sk_akua_abcd", null, null, _clock));
         await SaveExpectingConflictAsync(Session.Start(user.Id, hash, "web", null, null, _clock));
     }
 

@@ -14,7 +14,7 @@ public sealed record SignInCommand(string Email, string Password, ClientContext 
 /// attacker nothing about which emails have accounts.
 /// </summary>
 internal sealed class SignInHandler(
-    IApplicationDbContext db, IPasswordHasher passwords, IDeviceCookies deviceCookies, ISecrets secrets, IAttemptLimiter limiter, IMapper mapper, TimeProvider clock)
+    IApplicationDbContext db, IAuditTrail audit, IPasswordHasher passwords, IDeviceCookies deviceCookies, ISecrets secrets, IAttemptLimiter limiter, IMapper mapper, TimeProvider clock)
     : ICommandHandler<SignInCommand, SessionTokenResponse>
 {
     public async ValueTask<SessionTokenResponse> Handle(SignInCommand command, CancellationToken cancellationToken)
@@ -49,6 +49,10 @@ internal sealed class SignInHandler(
 
         if (user is null || check == PasswordCheck.Failed)
         {
+            // Recorded on its own (this request commits nothing). An unknown account is recorded without the email
+            // typed, which is sometimes a password typed into the wrong field.
+            await audit.RecordRefusalAsync(AuditActions.UserSignInFailed, user is null ? new AuditTarget("user", null) : AuditTarget.Of("user", user.Id), user?.Id,
+                new Dictionary<string, string?> { ["reason"] = user is null ? "unknown_account" : "wrong_password" }, cancellationToken);
             throw Failed(); // the attempt stays counted
         }
 
@@ -69,6 +73,7 @@ internal sealed class SignInHandler(
         var token = secrets.NewSessionToken();
         var session = Session.Start(user.Id, token.Hash, SignUpHandler.WebClientId, command.Client.UserAgent, command.Client.IpAddress, clock);
         db.Sessions.Add(session);
+        audit.Record(AuditActions.UserSignedIn, AuditTarget.Of("session", session.Id), account: user.Id, actor: AuditActor.User(user.Id, "password"));
         return new SessionTokenResponse(token.Value, session.ExpiresAt.ToUnixTimeSeconds(), mapper.Map<UserResponse>(user));
     }
 

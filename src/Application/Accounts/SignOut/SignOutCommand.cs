@@ -8,7 +8,7 @@ public sealed record SignOutCommand : ICommand, IAuthenticatedRequest, IRevokesC
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
-internal sealed class SignOutHandler(IApplicationDbContext db, ICurrentPrincipal principal, TimeProvider clock) : ICommandHandler<SignOutCommand>
+internal sealed class SignOutHandler(IApplicationDbContext db, IAuditTrail audit, ICurrentPrincipal principal, TimeProvider clock) : ICommandHandler<SignOutCommand>
 {
     public async ValueTask<Unit> Handle(SignOutCommand command, CancellationToken cancellationToken)
     {
@@ -21,6 +21,7 @@ internal sealed class SignOutHandler(IApplicationDbContext db, ICurrentPrincipal
         var session = await db.Sessions.SingleOrDefaultAsync(s => s.Id == id, cancellationToken)
             ?? throw DomainException.Unauthorized("The session has already ended.");
         db.End(session, clock);
+        audit.Record(AuditActions.SessionEnded, AuditTarget.Of("session", session.Id), details: new() { ["reason"] = "signed_out" });
         return Unit.Value;
     }
 }

@@ -18,6 +18,7 @@ public sealed record SessionTokenResponse(string Token, long ExpiresAt, UserResp
 
 internal sealed class SignUpHandler(
     IApplicationDbContext db,
+    IAuditTrail audit,
     IPasswordHasher passwords,
     ISecrets secrets,
     IMapper mapper,
@@ -47,6 +48,7 @@ internal sealed class SignUpHandler(
         db.Users.Add(user);
         db.Workspaces.Add(workspace);
         db.Sessions.Add(session);
+        audit.Record(AuditActions.UserSignedUp, AuditTarget.Of("session", session.Id), account: user.Id, actor: AuditActor.User(user.Id, "password"));
         await SaveTakingAFreeSlugAsync(workspace, cancellationToken);
         return new SessionTokenResponse(token.Value, session.ExpiresAt.ToUnixTimeSeconds(), mapper.Map<UserResponse>(user));
     }

@@ -2,7 +2,7 @@ using Akua.Domain.ApiTokens;
 
 namespace Akua.Application.ApiTokens.CreateApiToken;
 
-/// <param name="ExpiresAt">Unix seconds, or null for a token that does not expire.</param>
+/// <param name="ExpiresAt">Unix seconds, or null for a token that does not expire (if the workspace's policy allows).</param>
 /// <param name="Role">admin (default) or member; never more than the caller has.</param>
 public sealed record CreateApiTokenCommand(string Name, long? ExpiresAt, WorkspaceRole? Role)
     : ICommand<CreatedApiTokenResponse>, IWorkspaceRequest
@@ -11,26 +11,14 @@ public sealed record CreateApiTokenCommand(string Name, long? ExpiresAt, Workspa
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
-internal sealed class CreateApiTokenHandler(
-    IApplicationDbContext db,
-    ISecrets secrets,
-    WorkspaceScope workspace,
-    IMapper mapper,
-    TimeProvider clock) : ICommandHandler<CreateApiTokenCommand, CreatedApiTokenResponse>
+internal sealed class CreateApiTokenHandler(ApiTokenIssuer issuer, IAuditTrail audit, WorkspaceScope workspace, IMapper mapper)
+    : ICommandHandler<CreateApiTokenCommand, CreatedApiTokenResponse>
 {
-    public ValueTask<CreatedApiTokenResponse> Handle(CreateApiTokenCommand command, CancellationToken cancellationToken)
+    public async ValueTask<CreatedApiTokenResponse> Handle(CreateApiTokenCommand command, CancellationToken cancellationToken)
     {
-        var role = command.Role ?? WorkspaceRole.Admin;
-        if (role > workspace.Role)
-        {
-            throw DomainException.Forbidden($"A {workspace.Role.ToString().ToLowerInvariant()} cannot create a token with the {role.ToString().ToLowerInvariant()} role.");
-        }
-
-        var secret = secrets.NewApiToken();
         var expiresAt = command.ExpiresAt is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : (DateTimeOffset?)null;
-        var token = ApiToken.Issue(workspace.Id, command.Name, role, secret.Hash, secret.Value[..ApiToken.PrefixLength], expiresAt, clock);
-        db.ApiTokens.Add(token);
-
-        return ValueTask.FromResult(mapper.Map<ApiToken, CreatedApiTokenResponse>(token, CreatedApiTokenResponse.TokenParameter, secret.Value));
+        var issued = await issuer.IssueAsync(workspace, command.Name, command.Role ?? WorkspaceRole.Admin, expiresAt, cancellationToken);
+        audit.Record(AuditActions.ApiTokenCreated, AuditTarget.Of("api_token", issued.Token.Id), workspace.Id, details: ApiTokenIssuer.Details(issued.Token));
+        return mapper.Map<ApiToken, CreatedApiTokenResponse>(issued.Token, CreatedApiTokenResponse.TokenParameter, issued.Secret);
     }
 }

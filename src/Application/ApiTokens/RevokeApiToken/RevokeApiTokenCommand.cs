@@ -9,7 +9,7 @@ public sealed record RevokeApiTokenCommand(string Id) : ICommand, IWorkspaceRequ
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
-internal sealed class RevokeApiTokenHandler(IApplicationDbContext db, WorkspaceScope workspace, TimeProvider clock)
+internal sealed class RevokeApiTokenHandler(IApplicationDbContext db, IAuditTrail audit, WorkspaceScope workspace, TimeProvider clock)
     : ICommandHandler<RevokeApiTokenCommand>
 {
     public async ValueTask<Unit> Handle(RevokeApiTokenCommand command, CancellationToken cancellationToken)
@@ -21,6 +21,7 @@ internal sealed class RevokeApiTokenHandler(IApplicationDbContext db, WorkspaceS
         var revocation = token.Revoke(clock);
         db.ApiTokens.Remove(token);
         db.Revocations.Add(revocation);
+        audit.Record(AuditActions.ApiTokenRevoked, AuditTarget.Of("api_token", token.Id), workspace.Id, details: ApiTokenIssuer.Details(token));
         return Unit.Value;
     }
 }

@@ -38,6 +38,10 @@ public interface IApplicationDbContext
 
     DbSet<RefreshToken> RefreshTokens { get; }
 
+    DbSet<AuditEvent> AuditEvents { get; }
+
+    DbSet<ApiTokenUsage> ApiTokenUsage { get; }
+
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Forgets unsaved changes, after a save that lost a race, so nothing retries them.</summary>

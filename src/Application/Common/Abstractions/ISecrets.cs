@@ -33,4 +33,10 @@ public interface ISecrets
     NewSecret NewInvitationCode();
 
     byte[] Hash(string secret);
+
+    /// <summary>
+    /// Whether <paramref name="candidate"/> has the shape and checksum of a workspace API token: a random string
+    /// fails here, before any database work.
+    /// </summary>
+    bool IsApiToken(string candidate);
 }

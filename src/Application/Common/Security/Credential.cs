@@ -32,5 +32,8 @@ public sealed record Credential(
     /// <summary>A workspace API token acts on its own workspace only.</summary>
     public bool IsWorkspaceBound => WorkspaceId is not null;
 
+    /// <summary>Who acts with it, as the audit log and <c>created_by</c> name them: a token's <c>tok_</c> id, or its user's <c>usr_</c> id.</summary>
+    public string ActorId => Kind == CredentialKind.ApiToken ? Id : UserId?.ToString() ?? Id;
+
     public override string ToString() => $"{Kind} {Id}";
 }

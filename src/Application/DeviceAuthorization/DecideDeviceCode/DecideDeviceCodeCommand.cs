@@ -6,7 +6,7 @@ public sealed record DecideDeviceCodeCommand(string UserCode, bool Approve, Clie
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
-internal sealed class DecideDeviceCodeHandler(IApplicationDbContext db, IAttemptLimiter limiter, ICurrentPrincipal principal, TimeProvider clock)
+internal sealed class DecideDeviceCodeHandler(IApplicationDbContext db, IAuditTrail audit, IAttemptLimiter limiter, ICurrentPrincipal principal, TimeProvider clock)
     : ICommandHandler<DecideDeviceCodeCommand>
 {
     public async ValueTask<Unit> Handle(DecideDeviceCodeCommand command, CancellationToken cancellationToken)
@@ -21,6 +21,9 @@ internal sealed class DecideDeviceCodeHandler(IApplicationDbContext db, IAttempt
         {
             code.Deny(user, clock);
         }
+
+        audit.Record(command.Approve ? AuditActions.DeviceLoginApproved : AuditActions.DeviceLoginDenied, AuditTarget.Of("device_login", code.Id),
+            details: new() { ["client_id"] = code.ClientId, ["requested_from"] = code.RequesterIp });
 
         return Unit.Value;
     }

@@ -12,7 +12,7 @@ namespace Akua.Application.DeviceAuthorization.ExchangeDeviceCode;
 public sealed record ExchangeDeviceCodeCommand(string DeviceCode, string ClientId)
     : OAuthGrant(ClientId, null, OAuthClientUse.DeviceGrant, "The device code has already been used.");
 
-internal sealed class ExchangeDeviceCodeHandler(IApplicationDbContext db, OAuthClientAuthenticator clients, ISecrets secrets, TimeProvider clock)
+internal sealed class ExchangeDeviceCodeHandler(IApplicationDbContext db, IAuditTrail audit, OAuthClientAuthenticator clients, ISecrets secrets, TimeProvider clock)
     : OAuthGrantHandler<ExchangeDeviceCodeCommand>(clients), ICommandHandler<ExchangeDeviceCodeCommand, OAuthTokenResult>
 {
     protected override async ValueTask<OAuthTokenResult> GrantAsync(ExchangeDeviceCodeCommand command, string clientId, CancellationToken cancellationToken)
@@ -42,6 +42,8 @@ internal sealed class ExchangeDeviceCodeHandler(IApplicationDbContext db, OAuthC
         var session = Session.Start(code.DecidedBy!.Value, token.Hash, code.ClientId, code.RequesterUserAgent, code.RequesterIp, clock);
         code.Consume(session.Id);
         db.Sessions.Add(session);
+        audit.Record(AuditActions.SessionCreated, AuditTarget.Of("session", session.Id), account: session.UserId,
+            details: new() { ["client_id"] = code.ClientId, ["device_login"] = code.Id.ToString() }, actor: AuditActor.User(session.UserId, "device_code", code.ClientId));
         return OAuthTokenResult.Issued(new OAuthTokenResponse(token.Value, "Bearer", (long)Session.Lifetime.TotalSeconds));
     }
 }

@@ -15,7 +15,7 @@ public sealed record DecideInvitationCommand(string Id, bool Accept, string? Cod
     public override string ToString() => $"DecideInvitationCommand {{ Id = {Id}, Accept = {Accept} }}";
 }
 
-internal sealed class DecideInvitationHandler(IApplicationDbContext db, ICurrentPrincipal principal, ISecrets secrets, IMapper mapper, TimeProvider clock)
+internal sealed class DecideInvitationHandler(IApplicationDbContext db, IAuditTrail audit, ICurrentPrincipal principal, ISecrets secrets, IMapper mapper, TimeProvider clock)
     : ICommandHandler<DecideInvitationCommand, WorkspaceResponse?>
 {
     public async ValueTask<WorkspaceResponse?> Handle(DecideInvitationCommand command, CancellationToken cancellationToken)
@@ -38,6 +38,7 @@ internal sealed class DecideInvitationHandler(IApplicationDbContext db, ICurrent
         if (!command.Accept)
         {
             invitation.Decline(clock);
+            audit.Record(AuditActions.InvitationDeclined, AuditTarget.Of("invitation", invitation.Id), invitation.WorkspaceId);
             return null;
         }
 
@@ -49,6 +50,8 @@ internal sealed class DecideInvitationHandler(IApplicationDbContext db, ICurrent
         invitation.Accept(clock);
         var workspace = await db.Workspaces.Include(w => w.Memberships).SingleAsync(w => w.Id == invitation.WorkspaceId, cancellationToken);
         var role = workspace.RoleOf(user) ?? workspace.AddMember(user, invitation.Role, clock).Role; // already a member: nothing to add
+        audit.Record(AuditActions.MemberJoined, AuditTarget.Of("user", user), workspace.Id,
+            details: new() { ["role"] = role.ToString().ToLowerInvariant(), ["invitation"] = invitation.Id.ToString(), ["invited_by"] = invitation.InvitedBy });
         return mapper.Map<Workspace, WorkspaceResponse>(workspace, WorkspaceResponse.RoleParameter, role);
     }
 
@@ -70,7 +73,7 @@ internal sealed class DecideInvitationHandler(IApplicationDbContext db, ICurrent
         {
             var now = clock.GetUtcNow();
             return needed == WorkspaceRole.Admin && await db.ApiTokens.AnyAsync(
-                t => t.Id == token && t.WorkspaceId == invitation.WorkspaceId && t.Role == WorkspaceRole.Admin && (t.ExpiresAt == null || t.ExpiresAt > now),
+                t => t.Id == token && t.WorkspaceId == invitation.WorkspaceId && t.Role == WorkspaceRole.Admin && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now),
                 cancellationToken);
         }
 

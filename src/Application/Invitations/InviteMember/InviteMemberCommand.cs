@@ -16,7 +16,7 @@ public sealed record InviteMemberCommand(string? Email, string? UserId, Workspac
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
-internal sealed class InviteMemberHandler(IApplicationDbContext db, WorkspaceScope workspace, ICurrentPrincipal principal, ISecrets secrets, IIssuer issuer, IMapper mapper, TimeProvider clock)
+internal sealed class InviteMemberHandler(IApplicationDbContext db, IAuditTrail audit, WorkspaceScope workspace, ICurrentPrincipal principal, ISecrets secrets, IIssuer issuer, IMapper mapper, TimeProvider clock)
     : ICommandHandler<InviteMemberCommand, InvitationResponse>
 {
     /// <summary>Open invitations a workspace may have at once: enough for a team, too few to spam with.</summary>
@@ -77,6 +77,8 @@ internal sealed class InviteMemberHandler(IApplicationDbContext db, WorkspaceSco
         }
 
         db.Invitations.Add(invitation);
+        audit.Record(AuditActions.MemberInvited, AuditTarget.Of("invitation", invitation.Id), workspace.Id,
+            details: new() { ["role"] = command.Role.ToString().ToLowerInvariant(), ["user_id"] = command.UserId, ["email"] = command.Email });
         var answer = mapper.Map<InvitationResponse>(invitation);
         return code is { } shown
             ? answer with { Code = shown.Value, AcceptUrl = $"{issuer.Issuer}/invitations?code={shown.Value}" }

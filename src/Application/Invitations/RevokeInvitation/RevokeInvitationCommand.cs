@@ -10,7 +10,7 @@ public sealed record RevokeInvitationCommand(string Id) : ICommand, IWorkspaceRe
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
-internal sealed class RevokeInvitationHandler(IApplicationDbContext db, WorkspaceScope workspace, TimeProvider clock)
+internal sealed class RevokeInvitationHandler(IApplicationDbContext db, IAuditTrail audit, WorkspaceScope workspace, TimeProvider clock)
     : ICommandHandler<RevokeInvitationCommand>
 {
     public async ValueTask<Unit> Handle(RevokeInvitationCommand command, CancellationToken cancellationToken)
@@ -21,6 +21,7 @@ internal sealed class RevokeInvitationHandler(IApplicationDbContext db, Workspac
             ?? throw DomainException.NotFound(notFound);
         Workspace.EnsureMayManage(workspace.Role, invitation.Role);
         invitation.Revoke(clock);
+        audit.Record(AuditActions.InvitationRevoked, AuditTarget.Of("invitation", invitation.Id), workspace.Id);
         return Unit.Value;
     }
 }

@@ -7,14 +7,17 @@ public sealed record ChangeMemberRoleCommand(string UserId, WorkspaceRole Role) 
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
-internal sealed class ChangeMemberRoleHandler(IApplicationDbContext db, WorkspaceScope workspace, IMapper mapper, TimeProvider clock)
+internal sealed class ChangeMemberRoleHandler(IApplicationDbContext db, IAuditTrail audit, WorkspaceScope workspace, IMapper mapper, TimeProvider clock)
     : ICommandHandler<ChangeMemberRoleCommand, MemberResponse>
 {
     public async ValueTask<MemberResponse> Handle(ChangeMemberRoleCommand command, CancellationToken cancellationToken)
     {
         var userId = MemberRules.ParseUserId(command.UserId);
         var aggregate = await db.LoadAggregateAsync(workspace, cancellationToken);
+        var before = aggregate.RoleOf(userId);
         aggregate.ChangeMemberRole(userId, command.Role, workspace.Role, clock);
+        audit.Record(AuditActions.MemberRoleChanged, AuditTarget.Of("user", userId), workspace.Id,
+            details: new() { ["from"] = before?.ToString().ToLowerInvariant(), ["to"] = command.Role.ToString().ToLowerInvariant() });
         var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == userId, cancellationToken);
         return mapper.Map<Membership, MemberResponse>(aggregate.Memberships.Single(m => m.UserId == userId), MemberResponse.UserParameter, user);
     }

@@ -7,14 +7,16 @@ public sealed record RemoveMemberCommand(string UserId) : ICommand, IWorkspaceRe
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
-internal sealed class RemoveMemberHandler(IApplicationDbContext db, WorkspaceScope workspace, TimeProvider clock)
+internal sealed class RemoveMemberHandler(IApplicationDbContext db, IAuditTrail audit, WorkspaceScope workspace, TimeProvider clock)
     : ICommandHandler<RemoveMemberCommand>
 {
     public async ValueTask<Unit> Handle(RemoveMemberCommand command, CancellationToken cancellationToken)
     {
         var userId = MemberRules.ParseUserId(command.UserId);
         var aggregate = await db.LoadAggregateAsync(workspace, cancellationToken);
-        aggregate.RemoveMember(userId, workspace.Role, clock);
+        var removed = aggregate.RemoveMember(userId, workspace.Role, clock);
+        audit.Record(AuditActions.MemberRemoved, AuditTarget.Of("user", userId), workspace.Id,
+            details: new() { ["role"] = removed.Role.ToString().ToLowerInvariant() });
         return Unit.Value;
     }
 }

@@ -9,7 +9,7 @@ public sealed record DecideAuthorizationCommand(AuthorizationRequest Request, bo
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
-internal sealed class DecideAuthorizationHandler(IApplicationDbContext db, ICurrentPrincipal principal, ISecrets secrets, IIssuer issuer, TimeProvider clock)
+internal sealed class DecideAuthorizationHandler(IApplicationDbContext db, IAuditTrail audit, ICurrentPrincipal principal, ISecrets secrets, IIssuer issuer, TimeProvider clock)
     : ICommandHandler<DecideAuthorizationCommand, string>
 {
     public async ValueTask<string> Handle(DecideAuthorizationCommand command, CancellationToken cancellationToken)
@@ -22,6 +22,9 @@ internal sealed class DecideAuthorizationHandler(IApplicationDbContext db, ICurr
             return error;
         }
 
+        var scope = request.Scope ?? OAuthScopes.Default;
+        audit.Record(command.Approve ? AuditActions.GrantIssued : AuditActions.GrantDenied, AuditTarget.Of("oauth_client", client.Id), client.WorkspaceId,
+            details: new() { ["client_id"] = client.ClientId, ["name"] = client.Name, ["scope"] = scope });
         if (!command.Approve)
         {
             return AuthorizationChecks.Redirect(request, issuer.Issuer, [("error", "access_denied"), ("error_description", "The user refused.")]);
@@ -29,7 +32,7 @@ internal sealed class DecideAuthorizationHandler(IApplicationDbContext db, ICurr
 
         var code = secrets.NewAuthorizationCode();
         db.AuthorizationCodes.Add(AuthorizationCode.Issue(
-            code.Hash, client.ClientId, user, request.RedirectUri!, request.Scope ?? OAuthScopes.Default, request.CodeChallenge!, clock));
+            code.Hash, client.ClientId, user, request.RedirectUri!, scope, request.CodeChallenge!, clock));
         return AuthorizationChecks.Redirect(request, issuer.Issuer, [("code", code.Value)]);
     }
 }

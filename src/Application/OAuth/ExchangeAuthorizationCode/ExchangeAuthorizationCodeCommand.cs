@@ -5,7 +5,7 @@ public sealed record ExchangeAuthorizationCodeCommand(string Code, string? Redir
     : OAuthGrant(ClientId, ClientSecret, OAuthClientUse.RegisteredGrant, "The authorization code has already been used.");
 
 internal sealed class ExchangeAuthorizationCodeHandler(
-    IApplicationDbContext db, OAuthClientAuthenticator clients, ISecrets secrets, IAccessTokens accessTokens, TimeProvider clock)
+    IApplicationDbContext db, IAuditTrail audit, OAuthClientAuthenticator clients, ISecrets secrets, IAccessTokens accessTokens, TimeProvider clock)
     : OAuthGrantHandler<ExchangeAuthorizationCodeCommand>(clients), ICommandHandler<ExchangeAuthorizationCodeCommand, OAuthTokenResult>
 {
     protected override async ValueTask<OAuthTokenResult> GrantAsync(ExchangeAuthorizationCodeCommand command, string clientId, CancellationToken cancellationToken)
@@ -20,7 +20,7 @@ internal sealed class ExchangeAuthorizationCodeHandler(
         if (code.IsRedeemed)
         {
             // A code presented twice was intercepted: revoke what its first use issued (RFC 6749 section 4.1.2).
-            await db.RevokeFamilyAsync(code.FamilyId!.Value, cancellationToken);
+            await db.EndReplayedGrantAsync(audit, code.FamilyId!.Value, clientId, code.UserId, "authorization_code", cancellationToken);
             return OAuthTokenResult.Fail(OAuthError.InvalidGrant("The authorization code has already been used; the tokens it gave are revoked."));
         }
 

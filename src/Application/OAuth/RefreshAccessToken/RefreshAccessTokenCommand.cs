@@ -5,7 +5,7 @@ public sealed record RefreshAccessTokenCommand(string RefreshToken, string Clien
     : OAuthGrant(ClientId, ClientSecret, OAuthClientUse.RegisteredGrant, "The refresh token was already used.");
 
 internal sealed class RefreshAccessTokenHandler(
-    IApplicationDbContext db, OAuthClientAuthenticator clients, ISecrets secrets, IAccessTokens accessTokens, TimeProvider clock)
+    IApplicationDbContext db, IAuditTrail audit, OAuthClientAuthenticator clients, ISecrets secrets, IAccessTokens accessTokens, TimeProvider clock)
     : OAuthGrantHandler<RefreshAccessTokenCommand>(clients), ICommandHandler<RefreshAccessTokenCommand, OAuthTokenResult>
 {
     protected override async ValueTask<OAuthTokenResult> GrantAsync(RefreshAccessTokenCommand command, string clientId, CancellationToken cancellationToken)
@@ -20,7 +20,7 @@ internal sealed class RefreshAccessTokenHandler(
         if (token.IsConsumed)
         {
             // Reuse after rotation: someone else holds a copy. End the whole grant.
-            await db.RevokeFamilyAsync(token.FamilyId, cancellationToken);
+            await db.EndReplayedGrantAsync(audit, token.FamilyId, clientId, token.UserId, "refresh_token", cancellationToken);
             return OAuthTokenResult.Fail(OAuthError.InvalidGrant("The refresh token was already used; every token of this grant is revoked."));
         }
 

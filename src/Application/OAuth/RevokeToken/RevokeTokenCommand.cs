@@ -12,7 +12,7 @@ public sealed record RevokeTokenCommand(string Token, string? ClientId, string? 
     public override string ToString() => $"RevokeTokenCommand {{ ClientId = {ClientId} }}";
 }
 
-internal sealed class RevokeTokenHandler(IApplicationDbContext db, OAuthClientAuthenticator clients, ISecrets secrets, TimeProvider clock)
+internal sealed class RevokeTokenHandler(IApplicationDbContext db, IAuditTrail audit, OAuthClientAuthenticator clients, ISecrets secrets, TimeProvider clock)
     : ICommandHandler<RevokeTokenCommand, OAuthError?>
 {
     public async ValueTask<OAuthError?> Handle(RevokeTokenCommand command, CancellationToken cancellationToken)
@@ -30,6 +30,8 @@ internal sealed class RevokeTokenHandler(IApplicationDbContext db, OAuthClientAu
         if (session is not null)
         {
             db.End(session, clock);
+            audit.Record(AuditActions.SessionEnded, AuditTarget.Of("session", session.Id), account: session.UserId,
+                details: new() { ["reason"] = "revoked_by_client", ["client_id"] = client.ClientId }, actor: AuditActor.Client(client.ClientId));
             return null;
         }
 
@@ -42,6 +44,9 @@ internal sealed class RevokeTokenHandler(IApplicationDbContext db, OAuthClientAu
         if (refresh.ClientId == client.ClientId)
         {
             await db.RevokeFamilyAsync(refresh.FamilyId, cancellationToken);
+            var workspace = await db.OAuthClients.Where(c => c.ClientId == refresh.ClientId).Select(c => (WorkspaceId?)c.WorkspaceId).SingleOrDefaultAsync(cancellationToken);
+            audit.Record(AuditActions.GrantRevoked, new AuditTarget("oauth_grant", refresh.FamilyId.ToString("N")), workspace, refresh.UserId,
+                new() { ["client_id"] = refresh.ClientId }, AuditActor.Client(refresh.ClientId));
         }
 
         return null;

@@ -9,7 +9,7 @@ public sealed record DeleteOAuthClientCommand(string Id) : ICommand, IWorkspaceR
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
-internal sealed class DeleteOAuthClientHandler(IApplicationDbContext db, WorkspaceScope workspace) : ICommandHandler<DeleteOAuthClientCommand>
+internal sealed class DeleteOAuthClientHandler(IApplicationDbContext db, IAuditTrail audit, WorkspaceScope workspace) : ICommandHandler<DeleteOAuthClientCommand>
 {
     public async ValueTask<Unit> Handle(DeleteOAuthClientCommand command, CancellationToken cancellationToken)
     {
@@ -18,6 +18,8 @@ internal sealed class DeleteOAuthClientHandler(IApplicationDbContext db, Workspa
         var client = await db.OAuthClients.SingleOrDefaultAsync(c => c.Id == id && c.WorkspaceId == workspace.Id, cancellationToken)
             ?? throw DomainException.NotFound(notFound);
         db.OAuthClients.Remove(client);
+        audit.Record(AuditActions.OAuthClientDeleted, AuditTarget.Of("oauth_client", client.Id), workspace.Id,
+            details: new() { ["client_id"] = client.ClientId, ["name"] = client.Name });
         db.RefreshTokens.RemoveRange(await db.RefreshTokens.Where(t => t.ClientId == client.ClientId).ToListAsync(cancellationToken));
         db.AuthorizationCodes.RemoveRange(await db.AuthorizationCodes.Where(c => c.ClientId == client.ClientId).ToListAsync(cancellationToken));
         return Unit.Value;

@@ -6,7 +6,7 @@ public sealed record RevokeOtherSessionsCommand : ICommand, IAuthenticatedReques
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
-internal sealed class RevokeOtherSessionsHandler(IApplicationDbContext db, ICurrentPrincipal principal, TimeProvider clock)
+internal sealed class RevokeOtherSessionsHandler(IApplicationDbContext db, IAuditTrail audit, ICurrentPrincipal principal, TimeProvider clock)
     : ICommandHandler<RevokeOtherSessionsCommand>
 {
     public async ValueTask<Unit> Handle(RevokeOtherSessionsCommand command, CancellationToken cancellationToken)
@@ -17,6 +17,7 @@ internal sealed class RevokeOtherSessionsHandler(IApplicationDbContext db, ICurr
         foreach (var session in sessions.Where(s => s.Id.ToString() != current))
         {
             db.End(session, clock);
+            audit.Record(AuditActions.SessionEnded, AuditTarget.Of("session", session.Id), details: new() { ["reason"] = "revoked_with_others" });
         }
 
         return Unit.Value;

@@ -8,7 +8,7 @@ public sealed record RevokeSessionCommand(string Id) : ICommand, IAuthenticatedR
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
-internal sealed class RevokeSessionHandler(IApplicationDbContext db, ICurrentPrincipal principal, TimeProvider clock)
+internal sealed class RevokeSessionHandler(IApplicationDbContext db, IAuditTrail audit, ICurrentPrincipal principal, TimeProvider clock)
     : ICommandHandler<RevokeSessionCommand>
 {
     public async ValueTask<Unit> Handle(RevokeSessionCommand command, CancellationToken cancellationToken)
@@ -19,6 +19,7 @@ internal sealed class RevokeSessionHandler(IApplicationDbContext db, ICurrentPri
         var session = await db.Sessions.SingleOrDefaultAsync(s => s.Id == id && s.UserId == user, cancellationToken)
             ?? throw DomainException.NotFound(notFound);
         db.End(session, clock);
+        audit.Record(AuditActions.SessionEnded, AuditTarget.Of("session", session.Id), details: new() { ["reason"] = "revoked" });
         return Unit.Value;
     }
 }

@@ -6,7 +6,7 @@ public sealed record CreateWorkspaceCommand(string Name, string? Slug) : IComman
     public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 
-internal sealed class CreateWorkspaceHandler(IApplicationDbContext db, ICurrentPrincipal principal, IMapper mapper, TimeProvider clock)
+internal sealed class CreateWorkspaceHandler(IApplicationDbContext db, IAuditTrail audit, ICurrentPrincipal principal, IMapper mapper, TimeProvider clock)
     : ICommandHandler<CreateWorkspaceCommand, WorkspaceResponse>
 {
     public async ValueTask<WorkspaceResponse> Handle(CreateWorkspaceCommand command, CancellationToken cancellationToken)
@@ -15,6 +15,7 @@ internal sealed class CreateWorkspaceHandler(IApplicationDbContext db, ICurrentP
         var slug = command.Slug ?? await db.FreeSlugAsync(command.Name, cancellationToken);
         var workspace = Workspace.Create(command.Name, slug, owner, clock);
         db.Workspaces.Add(workspace);
+        audit.Record(AuditActions.WorkspaceCreated, AuditTarget.Of("workspace", workspace.Id), workspace.Id, details: new() { ["name"] = workspace.Name, ["slug"] = workspace.Slug });
         return mapper.Map<Workspace, WorkspaceResponse>(workspace, WorkspaceResponse.RoleParameter, WorkspaceRole.Owner);
     }
 }

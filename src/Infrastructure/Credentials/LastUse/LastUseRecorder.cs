@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Akua.Domain.ApiTokens;
 using Akua.Domain.Sessions;
 using Akua.Infrastructure.Diagnostics;
 using Akua.Infrastructure.Persistence;
@@ -22,6 +23,8 @@ public sealed class LastUseOptions
 /// transaction: a credential's first use at once (within a flush interval), later ones at most once per
 /// window, always the latest use. Stopping the host flushes everything, so a clean shutdown loses nothing.
 /// The writes are conditional updates that only move time forward, so batches from several nodes commute.
+/// Beside an API token's last use it counts the token's requests, and adds them to the token's row of the day
+/// (<see cref="ApiTokenUsage"/>) when it writes the last use: counting costs a request one interlocked add.
 /// </summary>
 public sealed partial class LastUseRecorder(
     IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, TimeProvider clock, IOptions<LastUseOptions> options, AkuaMetrics metrics, ILogger<LastUseRecorder> logger)
@@ -44,6 +47,11 @@ public sealed partial class LastUseRecorder(
         }
 
         var slot = _slots.GetOrAdd(key, static _ => new Slot());
+        if (key.Kind == CredentialKind.ApiToken)
+        {
+            Interlocked.Increment(ref slot.Requests);
+        }
+
         var ticks = at.UtcTicks;
         var seen = Volatile.Read(ref slot.PendingTicks);
         while (ticks - seen >= Resolution)
@@ -77,11 +85,11 @@ public sealed partial class LastUseRecorder(
         {
             var now = clock.GetUtcNow().UtcTicks;
             var window = options.Value.CoalesceWindow.Ticks;
-            var due = new List<(Key Key, Slot Slot, long Pending)>();
+            var due = new List<(Key Key, Slot Slot, long Pending, long Requests)>();
             foreach (var (key, slot) in _slots)
             {
                 var pending = Volatile.Read(ref slot.PendingTicks);
-                if (pending <= slot.WrittenTicks)
+                if (pending <= slot.WrittenTicks && Volatile.Read(ref slot.Requests) == 0)
                 {
                     if (now - slot.WrittenAtTicks > ForgetAfter.Ticks)
                     {
@@ -93,7 +101,7 @@ public sealed partial class LastUseRecorder(
 
                 if (everything || slot.WrittenAtTicks == 0 || now - slot.WrittenAtTicks >= window)
                 {
-                    due.Add((key, slot, pending));
+                    due.Add((key, slot, pending, Interlocked.Exchange(ref slot.Requests, 0)));
                 }
             }
 
@@ -102,10 +110,23 @@ public sealed partial class LastUseRecorder(
                 return 0;
             }
 
-            await WriteAsync(due, cancellationToken);
-            foreach (var (_, slot, pending) in due)
+            try
             {
-                slot.WrittenTicks = pending;
+                await WriteAsync(due, cancellationToken);
+            }
+            catch
+            {
+                foreach (var (_, slot, _, requests) in due)
+                {
+                    Interlocked.Add(ref slot.Requests, requests); // counted again at the next flush: nothing is lost
+                }
+
+                throw;
+            }
+
+            foreach (var (_, slot, pending, _) in due)
+            {
+                slot.WrittenTicks = Math.Max(slot.WrittenTicks, pending);
                 slot.WrittenAtTicks = now;
             }
 
@@ -168,12 +189,12 @@ public sealed partial class LastUseRecorder(
         }
     }
 
-    private async Task WriteAsync(List<(Key Key, Slot Slot, long Pending)> due, CancellationToken cancellationToken)
+    private async Task WriteAsync(List<(Key Key, Slot Slot, long Pending, long Requests)> due, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AkuaDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        foreach (var (key, _, pending) in due)
+        foreach (var (key, _, pending, requests) in due)
         {
             var at = new DateTimeOffset(pending, TimeSpan.Zero);
             if (key.Kind == CredentialKind.Session && EntityId.TryParse<SessionId>(key.Id, out var id))
@@ -186,10 +207,29 @@ public sealed partial class LastUseRecorder(
             {
                 await db.ApiTokens.Where(t => t.Id == tokenId && (t.LastUsedAt == null || t.LastUsedAt < at))
                     .ExecuteUpdateAsync(u => u.SetProperty(t => t.LastUsedAt, at), cancellationToken);
+                if (requests > 0)
+                {
+                    await AddUsageAsync(db, tokenId, DateOnly.FromDateTime(at.UtcDateTime), requests, cancellationToken);
+                }
             }
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    // The day of the latest use takes the requests counted since the last write (at most a window's worth, so
+    // a minute's requests around midnight may land on the next day). Another node may insert the same row at
+    // the same moment: the unique key refuses one, its transaction fails, and its counts wait for the next flush.
+    private static async Task AddUsageAsync(AkuaDbContext db, ApiTokenId tokenId, DateOnly day, long requests, CancellationToken cancellationToken)
+    {
+        var added = await db.ApiTokenUsage.Where(u => u.TokenId == tokenId && u.Day == day)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.Requests, x => x.Requests + requests), cancellationToken);
+        if (added == 0 && await db.ApiTokens.AnyAsync(t => t.Id == tokenId, cancellationToken)) // a revoked token's count goes with it
+        {
+            db.ApiTokenUsage.Add(ApiTokenUsage.Start(tokenId, day, requests));
+            await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+        }
     }
 
     // Keyed by the id as the credential carries it: no parsing on the hot path (the write parses).
@@ -219,5 +259,8 @@ public sealed partial class LastUseRecorder(
         public long PendingTicks;
         public long WrittenTicks;
         public long WrittenAtTicks;
+
+        /// <summary>An API token's requests since the last write.</summary>
+        public long Requests;
     }
 }

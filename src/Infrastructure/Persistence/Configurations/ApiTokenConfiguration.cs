@@ -14,5 +14,19 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
         builder.HasLookupHash(t => t.TokenHash);
         builder.HasIndex(t => new { t.WorkspaceId, t.CreatedAt });
         builder.HasOne<Workspace>().WithMany().HasForeignKey(t => t.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(t => t.CreatedBy).HasMaxLength(ApiToken.MaxCreatedByLength);
+        builder.Property(t => t.LeakUrl).HasMaxLength(ApiToken.MaxLeakUrlLength);
+        builder.Ignore(t => t.IsRevoked);
+    }
+}
+
+/// <summary>One row per token and day; it goes with its token.</summary>
+internal sealed class ApiTokenUsageConfiguration : IEntityTypeConfiguration<ApiTokenUsage>
+{
+    public void Configure(EntityTypeBuilder<ApiTokenUsage> builder)
+    {
+        builder.ToTable("ApiTokenUsage");
+        builder.HasKey(u => new { u.TokenId, u.Day });
+        builder.HasOne<ApiToken>().WithMany().HasForeignKey(u => u.TokenId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -1,0 +1,46 @@
+using Akua.Application.Common;
+using Akua.Domain.ApiTokens;
+
+namespace Akua.Application.ApiTokens.RollApiToken;
+
+/// <summary>
+/// Replaces a token with a new one of the same name, role and workspace (shown once), and lets the old one work
+/// for <paramref name="ExpiresIn"/> seconds more (0 to 7 days, default 24 hours) so a deployment can switch over.
+/// Every node learns the old token's new expiry before this answers (the revocation barrier).
+/// </summary>
+/// <param name="ExpiresAt">The new token's expiry (Unix seconds); by default it lives as long as the old one did.</param>
+public sealed record RollApiTokenCommand(string Id, long? ExpiresIn, long? ExpiresAt)
+    : ICommand<CreatedApiTokenResponse>, IWorkspaceRequest, IRevokesCredentials
+{
+    public static readonly TimeSpan DefaultOverlap = TimeSpan.FromHours(24);
+
+    public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+    public static IntegrationAccess Integrations => IntegrationAccess.Refused;
+}
+
+internal sealed class RollApiTokenHandler(
+    IApplicationDbContext db, ApiTokenIssuer issuer, IAuditTrail audit, WorkspaceScope workspace, IMapper mapper, TimeProvider clock)
+    : ICommandHandler<RollApiTokenCommand, CreatedApiTokenResponse>
+{
+    public async ValueTask<CreatedApiTokenResponse> Handle(RollApiTokenCommand command, CancellationToken cancellationToken)
+    {
+        const string notFound = "API token not found.";
+        var id = Ids.ParseOrNotFound<ApiTokenId>(command.Id, notFound);
+        var old = await db.ApiTokens.SingleOrDefaultAsync(t => t.Id == id && t.WorkspaceId == workspace.Id, cancellationToken)
+            ?? throw DomainException.NotFound(notFound);
+
+        var now = clock.GetUtcNow();
+        DateTimeOffset? expiresAt = command.ExpiresAt is { } at ? DateTimeOffset.FromUnixTimeSeconds(at)
+            : old.ExpiresAt is { } expiry ? now + (expiry - old.CreatedAt) // the same lifetime as the token it replaces
+            : null;
+        var issued = await issuer.IssueAsync(workspace, old.Name, old.Role, expiresAt, cancellationToken);
+        var overlap = command.ExpiresIn is { } seconds ? TimeSpan.FromSeconds(seconds) : RollApiTokenCommand.DefaultOverlap;
+        db.Revocations.Add(old.RollTo(issued.Token, overlap, clock));
+
+        var details = ApiTokenIssuer.Details(issued.Token);
+        details["replaces"] = old.Id.ToString();
+        details["old_token_expires_at"] = old.ExpiresAt?.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        audit.Record(AuditActions.ApiTokenRolled, AuditTarget.Of("api_token", old.Id), workspace.Id, details: details);
+        return mapper.Map<ApiToken, CreatedApiTokenResponse>(issued.Token, CreatedApiTokenResponse.TokenParameter, issued.Secret);
+    }
+}
