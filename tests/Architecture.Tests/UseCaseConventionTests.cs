@@ -90,6 +90,41 @@ public sealed class UseCaseConventionTests
     }
 
     /// <summary>
+    /// The audit log is complete by construction: every command's handler records an event through
+    /// <c>IAuditTrail</c> (read from the IL, as above), unless the command is listed here as changing nothing a
+    /// security review asks about. A new command fails this test until it decides which it is.
+    /// </summary>
+    [Fact]
+    public void Every_command_records_an_audit_event_unless_it_is_declared_not_security_relevant()
+    {
+        string[] notSecurityRelevant =
+        [
+            "CreateInstallCommand", "DeleteInstallCommand", // the workspace's own data, not who may act on it
+            "StartDeviceAuthorizationCommand", // anonymous and rate-limited; its approval or denial is recorded
+        ];
+        using var module = Mono.Cecil.ModuleDefinition.ReadModule(Application.Location);
+        var auditing = module.GetTypes()
+            .Where(t => t.Methods.Any(m => m.HasBody && m.Body.Instructions.Any(i =>
+                i.Operand is Mono.Cecil.MethodReference { DeclaringType.Name: "IAuditTrail" }
+                || i.Operand is Mono.Cecil.MethodReference { Name: "EndReplayedGrantAsync" })))
+            .Select(t => Outermost(t).Name)
+            .ToHashSet();
+        var commands = Requests.Where(r => r.GetInterfaces().Any(i => i.Name.StartsWith("ICommand", StringComparison.Ordinal)) && !r.IsAbstract).ToList();
+        Assert.True(commands.Count >= 20, $"only {commands.Count} commands found: the rule would prove nothing");
+
+        var silent = commands
+            .Where(c => !notSecurityRelevant.Contains(c.Name) && !auditing.Contains(c.Name[..^"Command".Length] + "Handler"))
+            .Select(c => c.Name)
+            .ToList();
+        var listedButAuditing = notSecurityRelevant.Where(c => auditing.Contains(c[..^"Command".Length] + "Handler"));
+
+        Assert.True(silent.Count == 0, "commands that record no audit event: " + string.Join(", ", silent));
+        Assert.Empty(listedButAuditing);
+
+        static Mono.Cecil.TypeDefinition Outermost(Mono.Cecil.TypeDefinition type) => type.DeclaringType is null ? type : Outermost(type.DeclaringType);
+    }
+
+    /// <summary>
     /// One mapping style: an entity becomes its response through Mapster, configured beside the response (an
     /// <c>IRegister</c>), never through a hand-written factory on the response that a renamed field would not break.
     /// </summary>
