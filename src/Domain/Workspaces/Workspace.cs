@@ -147,10 +147,12 @@ public sealed partial class Workspace
 
     private static string Describe(long seconds) => seconds switch
     {
-        _ when seconds % 86400 == 0 => $"{seconds / 86400} days",
-        _ when seconds % 3600 == 0 => $"{seconds / 3600} hours",
-        _ => $"{seconds / 60} minutes",
+        _ when seconds % 86400 == 0 => Plural(seconds / 86400, "day"),
+        _ when seconds % 3600 == 0 => Plural(seconds / 3600, "hour"),
+        _ => Plural(seconds / 60, "minute"),
     };
+
+    private static string Plural(long count, string unit) => count == 1 ? $"1 {unit}" : $"{count} {unit}s";
 
     public Membership AddMember(UserId user, WorkspaceRole role, TimeProvider clock)
     {

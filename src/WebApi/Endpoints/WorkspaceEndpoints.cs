@@ -12,10 +12,20 @@ public static class WorkspaceEndpoints
 {
     public sealed record CreateWorkspaceRequest(string Name, string? Slug = null);
 
-    /// <param name="MaxTokenLifetime">
-    /// Seconds (60 to 100 years), or null to lift the limit; absent leaves it as it is. Owners only.
-    /// </param>
-    public sealed record UpdateWorkspaceRequest(string? Name = null, string? Slug = null, System.Text.Json.JsonElement? MaxTokenLifetime = null);
+    /// <summary>PATCH: an absent field stays as it is.</summary>
+    public sealed record UpdateWorkspaceRequest
+    {
+        public string? Name { get; init; }
+
+        public string? Slug { get; init; }
+
+        /// <summary>
+        /// Seconds (60 to 100 years), or null to lift the limit. A JSON null arrives as a Null element and an absent
+        /// field as an Undefined one, which is how the two differ (no default value: the schema writer cannot print one).
+        /// </summary>
+        [System.ComponentModel.Description("The longest an API token may live, in seconds (60 to 3153600000), or null for no limit; owners only. Absent: unchanged.")]
+        public System.Text.Json.JsonElement MaxTokenLifetime { get; init; }
+    }
 
     public static IEndpointRouteBuilder MapWorkspaceEndpoints(this IEndpointRouteBuilder app)
     {
@@ -37,17 +47,17 @@ public static class WorkspaceEndpoints
 
         // The route id wins: the body cannot name another workspace.
         group.MapPatch("/{id}", async (string id, UpdateWorkspaceRequest body, IMediator mediator, CancellationToken ct) =>
-            TypedResults.Ok(await mediator.Send(new UpdateWorkspaceCommand(id, body.Name, body.Slug, body.MaxTokenLifetime is not null, LifetimeOf(body.MaxTokenLifetime)), ct)))
+            TypedResults.Ok(await mediator.Send(new UpdateWorkspaceCommand(id, body.Name, body.Slug, body.MaxTokenLifetime.ValueKind != System.Text.Json.JsonValueKind.Undefined, LifetimeOf(body.MaxTokenLifetime)), ct)))
             .WithName("updateWorkspace").WithSummary("Rename a workspace (owner or admin) or set its token lifetime policy (owner)");
 
         return app;
     }
 
-    // max_token_lifetime is a number of seconds or null; anything else is a 422 naming the field.
-    private static long? LifetimeOf(System.Text.Json.JsonElement? value) => value switch
+    // max_token_lifetime is a number of seconds or null (a JSON null binds as a Null element, an absent field as
+    // Undefined); anything else is a 422 naming the field.
+    private static long? LifetimeOf(System.Text.Json.JsonElement value) => value switch
     {
-        null => null,
-        { ValueKind: System.Text.Json.JsonValueKind.Null } => null,
+        { ValueKind: System.Text.Json.JsonValueKind.Undefined or System.Text.Json.JsonValueKind.Null } => null,
         { ValueKind: System.Text.Json.JsonValueKind.Number } number when number.TryGetInt64(out var seconds) => seconds,
         _ => throw new FluentValidation.ValidationException([new FluentValidation.Results.ValidationFailure("max_token_lifetime", "max_token_lifetime is a whole number of seconds, or null for no limit.")]),
     };

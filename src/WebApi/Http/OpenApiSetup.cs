@@ -49,6 +49,8 @@ public static class OpenApiSetup
             document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] }];
             return Task.CompletedTask;
         });
+        // Inlined, not a component: it is an integer on the wire (see the transformer below).
+        options.CreateSchemaReferenceId = info => info.Type == typeof(System.Text.Json.JsonElement) ? null : Microsoft.AspNetCore.OpenApi.OpenApiOptions.CreateDefaultSchemaReferenceId(info);
         options.AddSchemaTransformer((schema, context, _) =>
         {
             // Enums are read by StrictEnumConverterFactory, which the schema generator cannot see through: say here
@@ -59,6 +61,14 @@ public static class OpenApiSetup
             {
                 schema.Type = JsonSchemaType.String;
                 schema.Enum = [.. StrictEnumConverterFactory.NamesOf(type).Select(name => (System.Text.Json.Nodes.JsonNode)name)];
+            }
+
+            // The one JsonElement in a request is a PATCH field that tells null ("no limit") from absent
+            // ("unchanged"): on the wire it is an integer or null.
+            if (type == typeof(System.Text.Json.JsonElement))
+            {
+                schema.Type = JsonSchemaType.Integer | JsonSchemaType.Null;
+                schema.Format = "int64";
             }
 
             return Task.CompletedTask;
