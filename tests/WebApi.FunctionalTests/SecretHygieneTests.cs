@@ -22,8 +22,17 @@ public abstract class SecretHygieneTests(AkuaApiFactory factory)
             await factory.Api(token).ExpectAsync(200, HttpMethod.Get, "/v1/auth/whoami");
         }
 
-        // Failed attempts with real secrets in them must not leak either.
+        // A roll shows a new token once; the audit log records it, and the old one's new expiry, without either.
+        var (rolledId, _) = await admin.CreateApiTokenAsync();
+        var rolled = await admin.ExpectAsync(201, HttpMethod.Post, $"/v1/api_tokens/{rolledId}/roll", new { expires_in = 60 });
+        secrets.Add(rolled.GetProperty("token").GetString()!);
+
+        // Failed attempts with real secrets in them must not leak either: a wrong password, and a password typed
+        // into the email field (recorded in the audit log without what was typed).
         await factory.Api().PostAsync("/api/auth/sign-in/email", new { email = ann.Email, password = "wrong " + password });
+        const string typedIntoEmail = "hunter2-typed-into-the-email-field@example.com";
+        secrets.Add(typedIntoEmail);
+        await factory.Api().PostAsync("/api/auth/sign-in/email", new { email = typedIntoEmail, password });
         await factory.Api(secrets[^1], "ws_" + new string('x', 60)).GetAsync("/v1/installs");
         await Task.Delay(500, TestContext.Current.CancellationToken); // let the last-use writer run
 
