@@ -10,6 +10,9 @@ public sealed class PostgresClusterFixture : IAsyncLifetime
 {
     public PostgresTestDatabase Database { get; } = new();
 
+    /// <summary>The secret scanner's key every node trusts (made here, as GitHub's would be).</summary>
+    public System.Security.Cryptography.ECDsa ScannerKey { get; } = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+
     public Cluster? Cluster { get; private set; }
 
     public IReadOnlyList<HttpClient> Nodes => Cluster!.Clients;
@@ -26,6 +29,8 @@ public sealed class PostgresClusterFixture : IAsyncLifetime
                 // Signing keys rotate every 5 s here, so one test can watch a rotation reach the other nodes.
                 ["Jwt__RotationPeriod"] = "00:00:05",
                 ["Jwt__KeyPublicationLead"] = "00:00:01", // each next key published a second before it signs
+                ["SecretScanning__PublicKeys__0__Identifier"] = "cluster-test-key",
+                ["SecretScanning__PublicKeys__0__Key"] = ScannerKey.ExportSubjectPublicKeyInfoPem(),
             });
         }
     }
@@ -151,6 +156,59 @@ public sealed class MultiNodePostgresTests(PostgresClusterFixture cluster) : ICl
         Figures.Record("mean time from revocation request to refusal on every other node (ms)", Math.Round(total / trials));
         Figures.Record("slowest revoking request (ms, includes the wait for every node)", Math.Round(revokeTimes.Max()));
         Assert.True(worst < 1000, $"a node accepted a revoked credential for {worst:0} ms");
+    }
+
+    [Fact]
+    public async Task A_rolled_token_works_everywhere_during_its_overlap_and_nowhere_after_it()
+    {
+        var (_, session, workspace) = await Api.SignUpAsync(Nodes[0]);
+        var (id, old) = await Api.CreateTokenAsync(Nodes[1], session, workspace);
+        foreach (var node in Nodes)
+        {
+            Assert.Equal(200, await Api.WhoAmIAsync(node, old, TestContext.Current.CancellationToken)); // cached everywhere, without an expiry
+        }
+
+        var roll = await Api.SendAsync(Nodes[2], HttpMethod.Post, $"/v1/api_tokens/{id}/roll", session, workspace, new { expires_in = 3 });
+        Assert.Equal(201, (int)roll.StatusCode);
+        var rolled = (await roll.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("token").GetString()!;
+        var overlapEnds = DateTimeOffset.UtcNow.AddSeconds(3);
+        foreach (var node in Nodes)
+        {
+            Assert.Equal(200, await Api.WhoAmIAsync(node, old, TestContext.Current.CancellationToken));
+            Assert.Equal(200, await Api.WhoAmIAsync(node, rolled, TestContext.Current.CancellationToken));
+        }
+
+        // Every node re-read the old token when the roll returned, so each knows when it stops.
+        await Task.Delay(overlapEnds - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(1100), TestContext.Current.CancellationToken);
+        foreach (var node in Nodes)
+        {
+            Assert.Equal(401, await Api.WhoAmIAsync(node, old, TestContext.Current.CancellationToken));
+            Assert.Equal(200, await Api.WhoAmIAsync(node, rolled, TestContext.Current.CancellationToken));
+        }
+    }
+
+    [Fact]
+    public async Task A_leaked_token_reported_to_one_node_is_refused_by_every_node_once_it_returns()
+    {
+        var (_, session, workspace) = await Api.SignUpAsync(Nodes[0]);
+        var (_, token) = await Api.CreateTokenAsync(Nodes[1], session, workspace);
+        foreach (var node in Nodes)
+        {
+            Assert.Equal(200, await Api.WhoAmIAsync(node, token, TestContext.Current.CancellationToken));
+        }
+
+        var body = JsonSerializer.Serialize(new[] { new { token, type = "akua_api_token", url = "https://github.com/o/r/blob/1/x", source = "content" } });
+        using var report = new HttpRequestMessage(HttpMethod.Post, "/v1/secret_scanning/github") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        report.Headers.TryAddWithoutValidation("Github-Public-Key-Identifier", "cluster-test-key");
+        report.Headers.TryAddWithoutValidation("Github-Public-Key-Signature", Convert.ToBase64String(cluster.ScannerKey.SignData(
+            System.Text.Encoding.UTF8.GetBytes(body), System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.DSASignatureFormat.Rfc3279DerSequence)));
+        var response = await Nodes[2].SendAsync(report, TestContext.Current.CancellationToken);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        foreach (var node in Nodes)
+        {
+            Assert.Equal(401, await Api.WhoAmIAsync(node, token, TestContext.Current.CancellationToken));
+        }
     }
 
     [Fact]
