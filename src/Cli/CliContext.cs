@@ -113,6 +113,26 @@ public sealed class CliContext : IDisposable
     }
 
     /// <summary>A line for the person at the terminal (stderr, so stdout stays data).</summary>
+    /// <summary>How close to its expiry a credential must be for every command to say so.</summary>
+    public static readonly TimeSpan ExpiryWarning = TimeSpan.FromDays(7);
+
+    /// <summary>Set by a command that already said when the credential expires (<c>auth status</c>).</summary>
+    public bool ExpiryShown { get; set; }
+
+    /// <summary>
+    /// After any command that reached the API: a warning on stderr when the server said the credential expires
+    /// within <see cref="ExpiryWarning"/>, so a CI job's log says so a week ahead.
+    /// </summary>
+    public void WarnIfExpiringSoon()
+    {
+        if (!ExpiryShown && _capture.TokenExpiresAt is { } at && at - DateTimeOffset.UtcNow < ExpiryWarning)
+        {
+            var what = Credential is { IsWorkspaceToken: true } ? "Roll or replace this API token" : "Log in again";
+            Say($"Warning: this credential expires on {Output.Times.Absolute(at.ToUnixTimeSeconds())}. {what} before then.");
+            ExpiryShown = true;
+        }
+    }
+
     public void Say(string message) => Environment.Err.WriteLine(TerminalText.Safe(message));
 
     /// <summary>A line of data for stdout (names in it are made safe for a terminal).</summary>

@@ -79,7 +79,14 @@ public static class CnapApp
         Func<ParseResult, CancellationToken, Task<int>> Run(Func<CliContext, ParseResult, CancellationToken, Task<int>> body) => async (parse, ct) =>
         {
             using var context = new CliContext(environment, parse.GetValue(apiUrl), parse.GetValue(config), parse.GetValue(output) == "json");
-            return await body(context, parse, ct);
+            try
+            {
+                return await body(context, parse, ct);
+            }
+            finally
+            {
+                context.WarnIfExpiringSoon();
+            }
         };
 
         Command Group(string name, string description, params Command[] children)
@@ -134,7 +141,11 @@ public static class CnapApp
         var revoke = new Command("revoke", "Revoke an API token at once, on every node") { tokenId, yes };
         revoke.SetAction(Run((c, p, ct) => TokenCommands.RevokeAsync(c, p.GetValue(tokenId)!, p.GetValue(yes), ct)));
         examples[revoke] = ["cnap auth tokens revoke tok_0123456789abcdef0123456789abcdef", "cnap auth tokens revoke tok_0123456789abcdef0123456789abcdef --yes   # in a script"];
-        var tokens = Group("tokens", "Manage the active workspace's API tokens", list, create, revoke);
+        var overlap = new Option<string>("--overlap") { Description = "How long the old token keeps working: 0 (stops now) to 7d, like 1h or 2d (default 24h)", DefaultValueFactory = _ => "24h" };
+        var roll = new Command("roll", "Replace an API token with a new one (printed once, on stdout); the old one works for the overlap") { tokenId, overlap };
+        roll.SetAction(Run((c, p, ct) => TokenCommands.RollAsync(c, p.GetValue(tokenId)!, p.GetValue(overlap)!, ct)));
+        examples[roll] = ["cnap auth tokens roll tok_0123456789abcdef0123456789abcdef --overlap 1h", "NEW=$(cnap auth tokens roll tok_0123456789abcdef0123456789abcdef --overlap 0)"];
+        var tokens = Group("tokens", "Manage the active workspace's API tokens", list, create, roll, revoke);
 
         var auth = Group("auth", "Log in and out, and manage API tokens", login, status, logout, printToken, tokens);
 
@@ -153,14 +164,26 @@ public static class CnapApp
         examples[workspacesCreate] = ["cnap workspaces create \"Payments team\" --slug payments"];
         var workspaces = Group("workspaces", "List, switch and create workspaces", workspacesList, @switch, workspacesCreate);
 
-        var root = new RootCommand("cnap: the Akua command-line client") { apiUrl, output, config, auth, workspaces };
+        // audit
+        var mine = new Option<bool>("--mine") { Description = "Your own account's events (sign-ins, sessions, device logins) instead of the workspace's" };
+        var action = new Option<string?>("--action") { Description = "One action (api_token.created) or a family, with the dot (api_token.)" };
+        var actor = new Option<string?>("--actor") { Description = "Only what this usr_ or tok_ id did" };
+        var since = new Option<string?>("--since") { Description = "Only the last ..., like 24h, 7d or 2w" };
+        var limit = new Option<int>("--limit") { Description = "At most this many events, newest first (default 50, at most 1000)", DefaultValueFactory = _ => 50 };
+        var auditList = new Command("list", "List the active workspace's audit log, newest first (owners and admins)") { mine, action, actor, since, limit };
+        auditList.SetAction(Run((c, p, ct) => AuditCommands.ListAsync(c, p.GetValue(mine), p.GetValue(action), p.GetValue(actor), p.GetValue(since), p.GetValue(limit), ct)));
+        examples[auditList] = ["cnap audit list --since 7d", "cnap audit list --action api_token. --limit 200", "cnap audit list --mine --action user.sign_in_failed"];
+        var audit = Group("audit", "Read the audit log: who changed what, from where", auditList);
+
+        var root = new RootCommand("cnap: the Akua command-line client") { apiUrl, output, config, auth, workspaces, audit };
         examples[root] = ["cnap auth login", "cnap workspaces switch", "cnap auth tokens create --name ci --expires-in 90d"];
         examples[auth] = examples[login].Take(1).Concat(examples[status].Take(1)).ToArray();
         examples[tokens] = [examples[list][0], examples[create][0]];
         examples[workspaces] = [examples[workspacesList][0], examples[@switch][1]];
+        examples[audit] = [examples[auditList][0], examples[auditList][2]];
 
         // A command with subcommands and nothing else to do shows its help (bare "cnap" too), exit 0.
-        foreach (var group in new Command[] { root, auth, tokens, workspaces })
+        foreach (var group in new Command[] { root, auth, tokens, workspaces, audit })
         {
             group.SetAction(parse => parse.RootCommandResult.Command.Parse([.. Ancestry(group).Reverse().Skip(1).Select(c => c.Name), "--help"])
                 .Invoke(new InvocationConfiguration { Output = environment.Out, Error = environment.Err }));

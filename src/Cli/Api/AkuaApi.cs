@@ -156,6 +156,9 @@ public sealed class CapturingHandler(HttpMessageHandler inner) : DelegatingHandl
     private const long MaxBody = 16 * 1024 * 1024;
     private byte[] _last = [];
 
+    /// <summary>When the credential expires, as the last answer said (<c>Akua-Token-Expires-At</c>); null if it did not.</summary>
+    public DateTimeOffset? TokenExpiresAt { get; private set; }
+
     public JsonElement LastJson
     {
         get
@@ -176,6 +179,13 @@ public sealed class CapturingHandler(HttpMessageHandler inner) : DelegatingHandl
         var response = await base.SendAsync(request, cancellationToken);
         await response.Content.LoadIntoBufferAsync(MaxBody, cancellationToken); // a wrong --api-url may stream forever
         _last = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        if (response.Headers.TryGetValues("Akua-Token-Expires-At", out var values)
+            && long.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            && seconds < 253402300800)
+        {
+            TokenExpiresAt = DateTimeOffset.FromUnixTimeSeconds(seconds);
+        }
+
         return response;
     }
 }

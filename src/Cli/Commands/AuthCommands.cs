@@ -121,6 +121,7 @@ internal static class AuthCommands
         var me = await api.CallAsync((client, ct) => client.WhoAmIAsync(ct), cancellationToken);
         var meJson = api.LastJson;
         var expiresSoon = me.Expires_at is { } at && DateTimeOffset.FromUnixTimeSeconds(at) - DateTimeOffset.UtcNow < ExpiryWarning;
+        context.ExpiryShown = true; // said below, in its own words
         if (expiresSoon)
         {
             context.Say($"Warning: this credential expires on {Times.Absolute(me.Expires_at)}. Log in again or create a new token before then.");

@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace Akua.Cli.Commands;
 
-/// <summary><c>cnap auth tokens list | create | revoke</c>: the active workspace's API tokens.</summary>
+/// <summary><c>cnap auth tokens list | create | roll | revoke</c>: the active workspace's API tokens.</summary>
 internal static class TokenCommands
 {
     public static async Task<int> ListAsync(CliContext context, CancellationToken cancellationToken)
@@ -46,10 +46,11 @@ internal static class TokenCommands
             new Column("Role"),
             new Column("Created", DropOrder: 1),
             new Column("Last used", DropOrder: 3),
-            new Column("Expires"));
+            new Column("Expires"),
+            new Column("Status", Shortens: true));
         foreach (var t in tokens)
         {
-            table.Row(t.Id, t.Name, context.Environment.OutputIsTerminal ? t.Prefix + "…" : t.Prefix, Role(t.Role), context.Time(t.Created_at), context.Time(t.Last_used_at), context.Time(t.Expires_at));
+            table.Row(t.Id, t.Name, context.Environment.OutputIsTerminal ? t.Prefix + "…" : t.Prefix, Role(t.Role), context.Time(t.Created_at), context.Time(t.Last_used_at), context.Time(t.Expires_at), Status(t));
         }
 
         context.Print(table);
@@ -105,12 +106,54 @@ internal static class TokenCommands
         return ExitCodes.Ok;
     }
 
+    /// <summary>
+    /// <c>cnap auth tokens roll</c>: a new token of the same name and role (printed once, on stdout); the old one keeps
+    /// working for the overlap, so a deployment can switch to the new one.
+    /// </summary>
+    public static async Task<int> RollAsync(CliContext context, string id, string overlap, CancellationToken cancellationToken)
+    {
+        var seconds = overlap == "0" ? 0 : (long)ParseDuration(overlap, "--overlap").TotalSeconds;
+        if (seconds > 7 * 86400)
+        {
+            throw new CliException(ExitCodes.Usage, "--overlap is at most 7d: how long the old token keeps working.");
+        }
+
+        var api = context.Api;
+        var rolled = await api.CallAsync((client, ct) => client.RollApiTokenAsync(id, akua_Context: api.Context, body: new RollApiTokenRequest { Expires_in = seconds }, cancellationToken: ct), cancellationToken);
+        if (context.Json)
+        {
+            context.PrintJson(api.LastJson);
+            return ExitCodes.Ok;
+        }
+
+        var until = DateTimeOffset.UtcNow.AddSeconds(seconds).ToUnixTimeSeconds();
+        context.Say(seconds == 0
+            ? $"Rolled {id} to {rolled.Id}: the old token no longer works. Copy the new token now: it is shown once."
+            : $"Rolled {id} to {rolled.Id}: the old token works until {Times.Absolute(until)}. Copy the new token now: it is shown once.");
+        context.Environment.Out.WriteLine(rolled.Token);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>What a listed token's state is, in a word or two: leaked, replaced, expired, expiring soon.</summary>
+    internal static string Status(ApiTokenResponse t)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        return t switch
+        {
+            { Revoked_reason: "leaked" } => "revoked: leaked" + (t.Leak_url is { } url ? " at " + url : string.Empty),
+            { Expires_at: { } at } when at <= now => "expired",
+            { Replaced_by: { } next } => "replaced by " + next,
+            { Expires_at: { } at } when at - now < (long)CliContext.ExpiryWarning.TotalSeconds => "expires soon",
+            _ => "active",
+        };
+    }
+
     internal static string Role(WorkspaceRole role) => role.ToString().ToLowerInvariant();
 
     /// <summary><c>30d</c>, <c>12h</c>, <c>2w</c>, <c>1y</c>, <c>90m</c>: at most 100 years.</summary>
-    public static TimeSpan ParseDuration(string text)
+    public static TimeSpan ParseDuration(string text, string option = "--expires-in")
     {
-        var usage = new CliException(ExitCodes.Usage, $"--expires-in '{text}' is not a duration like 30d, 12h, 2w or 1y (at most 100y). Run 'cnap auth tokens create --help' for usage.");
+        var usage = new CliException(ExitCodes.Usage, $"{option} '{text}' is not a duration like 30d, 12h, 2w or 1y (at most 100y). Run 'cnap auth tokens --help' for usage.");
         var unit = text.Length > 1 ? char.ToLowerInvariant(text[^1]) : ' ';
         if (!long.TryParse(text.AsSpan(0, Math.Max(0, text.Length - 1)), NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count <= 0 || count > 100L * 60 * 24 * 365)
         {
