@@ -51,7 +51,8 @@ public sealed class LayoutTests(BrowserFixture fixture) : IClassFixture<BrowserF
         (string Name, string Path, string? Click)[] signedIn =
         [
             ("home-signed-in", "/", null), ("device", "/device", null), ("device-prefilled", device, null), ("device-confirm", device, "#lookup"),
-            ("api-tokens", "/settings/api-tokens", null), ("sessions", "/settings/sessions", null), ("consent", consent, null),
+            ("api-tokens", "/settings/api-tokens", null), ("sessions", "/settings/sessions", null), ("audit", "/settings/audit", null),
+            ("audit-mine", "/settings/audit?mine=true", null), ("consent", consent, null),
             ("not-found-signed-in", "/no-such-page", null),
         ];
         var failures = new List<string>();
