@@ -37,9 +37,11 @@ internal sealed class RollApiTokenHandler(
         var overlap = command.ExpiresIn is { } seconds ? TimeSpan.FromSeconds(seconds) : RollApiTokenCommand.DefaultOverlap;
         db.Revocations.Add(old.RollTo(issued.Token, overlap, clock));
 
-        var details = ApiTokenIssuer.Details(issued.Token);
-        details["replaces"] = old.Id.ToString();
-        details["old_token_expires_at"] = old.ExpiresAt?.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // The event is about the old token (its target); the details name the token that replaced it.
+        var details = ApiTokenIssuer.Details(old);
+        details["replaced_by"] = issued.Token.Id.ToString();
+        details["new_prefix"] = issued.Token.Prefix;
+        details["new_expires_at"] = issued.Token.ExpiresAt?.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         audit.Record(AuditActions.ApiTokenRolled, AuditTarget.Of("api_token", old.Id), workspace.Id, details: details);
         return mapper.Map<ApiToken, CreatedApiTokenResponse>(issued.Token, CreatedApiTokenResponse.TokenParameter, issued.Secret);
     }
