@@ -244,6 +244,22 @@ public abstract class AuditLogTests(AkuaApiFactory factory)
         Assert.False(await db.AuditEvents.AnyAsync(e => e.Details!.Contains("never either"), Ct));
         await admin.CreateApiTokenAsync(); // and with the database whole again, both are written
         Assert.True(await db.AuditEvents.AnyAsync(e => e.Action == AuditActions.ApiTokenCreated, Ct));
+
+        // The same for changes of other kinds: a policy, an invitation, a revocation, a sign-in's session.
+        var (doomed, _) = await admin.CreateApiTokenAsync();
+        var sessionsBefore = await db.Sessions.CountAsync(Ct);
+        await using (await RefuseInsertsAsync(db, "AuditEvents"))
+        {
+            Assert.True((int)(await admin.PatchAsync($"/v1/workspaces/{ann.WorkspaceId}", new { max_token_lifetime = 86400 })).StatusCode >= 500);
+            Assert.True((int)(await admin.PostAsync("/v1/invitations", new { email = Accounts.NewEmail(), role = "member" })).StatusCode >= 500);
+            Assert.True((int)(await admin.DeleteAsync($"/v1/api_tokens/{doomed}")).StatusCode >= 500);
+            Assert.True((int)(await factory.Api().PostAsync("/api/auth/sign-in/email", new { email = ann.Email, password = "correct horse battery" })).StatusCode >= 500);
+        }
+
+        Assert.Null((await admin.ExpectAsync(200, HttpMethod.Get, $"/v1/workspaces/{ann.WorkspaceId}")).GetProperty("max_token_lifetime").GetString());
+        Assert.Equal(0, (await admin.ExpectAsync(200, HttpMethod.Get, "/v1/invitations")).GetProperty("data").GetArrayLength());
+        await admin.ExpectAsync(200, HttpMethod.Get, $"/v1/api_tokens/{doomed}");
+        Assert.Equal(sessionsBefore, await db.Sessions.CountAsync(Ct));
     }
 
     [Fact]
