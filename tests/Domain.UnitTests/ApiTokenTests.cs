@@ -69,4 +69,48 @@ public sealed class ApiTokenTests
         Assert.Equal(TestClock.Start, revocation.RevokedAt);
         Assert.Equal(ErrorKind.NotFound, Assert.Throws<DomainException>(() => token.Revoke(_clock)).Kind);
     }
+
+    [Fact]
+    public void A_roll_shortens_the_old_tokens_life_to_the_overlap_and_links_the_two()
+    {
+        var old = Issue(TestClock.Start.AddDays(30));
+        var replacement = ApiToken.Issue(old.WorkspaceId, old.Name, old.Role, TestClock.Hash(2), "sk_akua_efgh", TestClock.Start.AddDays(30), null, _clock);
+
+        var eviction = old.RollTo(replacement, TimeSpan.FromHours(1), _clock);
+
+        Assert.Equal(TestClock.Start.AddHours(1), old.ExpiresAt);
+        Assert.Equal(replacement.Id, old.ReplacedById);
+        Assert.Equal(old.Id, replacement.ReplacesId);
+        Assert.Equal(old.TokenHash, eviction.CredentialHash);
+        Assert.Equal(ErrorKind.Conflict, Assert.Throws<DomainException>(() => old.RollTo(replacement, TimeSpan.Zero, _clock)).Kind);
+    }
+
+    [Fact]
+    public void A_roll_never_lengthens_a_token_and_keeps_to_seven_days()
+    {
+        var old = Issue(TestClock.Start.AddMinutes(10));
+        var replacement = ApiToken.Issue(old.WorkspaceId, old.Name, old.Role, TestClock.Hash(2), "sk_akua_efgh", null, null, _clock);
+        Assert.Equal(ErrorKind.Validation, Assert.Throws<DomainException>(() => old.RollTo(replacement, TimeSpan.FromDays(8), _clock)).Kind);
+
+        old.RollTo(replacement, TimeSpan.FromDays(1), _clock);
+
+        Assert.Equal(TestClock.Start.AddMinutes(10), old.ExpiresAt); // it was to stop sooner than the overlap
+    }
+
+    [Fact]
+    public void A_leak_revokes_once_and_keeps_where_it_was_found()
+    {
+        var token = Issue();
+
+        var first = token.RevokeAsLeaked("https://github.com/o/r/blob/1/.env", _clock);
+        var again = token.RevokeAsLeaked("https://github.com/o/r/blob/2/.env", _clock);
+
+        Assert.NotNull(first);
+        Assert.Null(again);
+        Assert.True(token.IsRevoked);
+        Assert.False(token.IsLiveAt(TestClock.Start));
+        Assert.Equal("https://github.com/o/r/blob/1/.env", token.LeakUrl);
+        var replacement = ApiToken.Issue(token.WorkspaceId, token.Name, token.Role, TestClock.Hash(2), "sk_akua_efgh", null, null, _clock);
+        Assert.Equal(ErrorKind.Conflict, Assert.Throws<DomainException>(() => token.RollTo(replacement, TimeSpan.Zero, _clock)).Kind);
+    }
 }

@@ -151,4 +151,22 @@ public sealed class WorkspaceTests
         workspace.RemoveMember(third, WorkspaceRole.Owner, _clock);
         Assert.Null(workspace.RoleOf(third));
     }
+
+    [Fact]
+    public void Only_an_owner_sets_the_token_lifetime_policy_and_it_bounds_expiries()
+    {
+        var workspace = Workspace.Create("Acme", "acme", _owner, _clock);
+        Assert.Equal(ErrorKind.Forbidden, Assert.Throws<DomainException>(() => workspace.SetMaxTokenLifetime(86400, WorkspaceRole.Admin, _clock)).Kind);
+        Assert.Equal(ErrorKind.Validation, Assert.Throws<DomainException>(() => workspace.SetMaxTokenLifetime(59, WorkspaceRole.Owner, _clock)).Kind);
+        workspace.EnsureTokenExpiryAllowed(null, TestClock.Start); // no policy: anything
+
+        workspace.SetMaxTokenLifetime(7 * 86400, WorkspaceRole.Owner, _clock);
+
+        var never = Assert.Throws<DomainException>(() => workspace.EnsureTokenExpiryAllowed(null, TestClock.Start));
+        Assert.Contains("604800 seconds (7 days)", never.Message, StringComparison.Ordinal);
+        Assert.Throws<DomainException>(() => workspace.EnsureTokenExpiryAllowed(TestClock.Start.AddDays(8), TestClock.Start));
+        workspace.EnsureTokenExpiryAllowed(TestClock.Start.AddDays(7), TestClock.Start);
+        workspace.SetMaxTokenLifetime(null, WorkspaceRole.Owner, _clock);
+        workspace.EnsureTokenExpiryAllowed(null, TestClock.Start);
+    }
 }

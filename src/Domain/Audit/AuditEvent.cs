@@ -183,13 +183,30 @@ public sealed class AuditEvent
             return null;
         }
 
+        // Several long values (a URL, a user agent) may not fit together: the longest is cut until they do, so a
+        // change is never refused for the length of its description.
         var clipped = details.ToDictionary(d => d.Key, d => Clip(d.Value, MaxDetailLength));
         var json = JsonSerializer.Serialize(clipped);
-        return json.Length <= MaxDetailsLength ? json
-            : throw new ArgumentException($"Audit details are at most {MaxDetailsLength} characters.", nameof(details));
+        while (json.Length > MaxDetailsLength)
+        {
+            // The value that takes the most room as JSON (an escaped character takes up to six), cut in proportion.
+            var (key, value) = clipped.Where(d => !string.IsNullOrEmpty(d.Value)).MaxBy(d => JsonSerializer.Serialize(d.Value).Length);
+            if (value is null)
+            {
+                throw new ArgumentException($"Audit details are at most {MaxDetailsLength} characters, even with every value cut.", nameof(details));
+            }
+
+            var encoded = JsonSerializer.Serialize(value).Length;
+            var excess = json.Length - MaxDetailsLength;
+            clipped[key] = Clip(value, Math.Max(0, value.Length - (int)Math.Ceiling((double)excess * value.Length / encoded) - 1));
+            json = JsonSerializer.Serialize(clipped);
+        }
+
+        return json;
     }
 
     private static string? Clip(string? value, int length) =>
         value is null || value.Length <= length ? value
+        : length <= 0 ? string.Empty
         : value[..(char.IsHighSurrogate(value[length - 1]) ? length - 1 : length)];
 }
