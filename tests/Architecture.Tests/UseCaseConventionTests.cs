@@ -90,6 +90,27 @@ public sealed class UseCaseConventionTests
     }
 
     /// <summary>
+    /// Least privilege (issue 19): every workspace request names exactly one permission next to its minimum role
+    /// (the compiler insists on the declaration; this checks it is one real permission, and that a read never
+    /// needs a write).
+    /// </summary>
+    [Fact]
+    public void Every_workspace_request_needs_exactly_one_permission()
+    {
+        var workspaceRequests = Requests.Where(typeof(IWorkspaceRequest).IsAssignableFrom).ToList();
+        Assert.True(workspaceRequests.Count >= 20, $"only {workspaceRequests.Count} workspace requests found: the rule would prove nothing");
+        Assert.All(workspaceRequests, r =>
+        {
+            var permission = (Akua.Domain.Workspaces.Permission)r.GetProperty(nameof(IWorkspaceRequest.Permission), BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+            Assert.True(Akua.Domain.Workspaces.Permissions.All.Any(p => p.Value == permission), $"{r.Name} needs {permission}, which is not one permission");
+            if (r.Name.EndsWith("Query", StringComparison.Ordinal))
+            {
+                Assert.EndsWith(":read", Akua.Domain.Workspaces.Permissions.NameOf(permission), StringComparison.Ordinal);
+            }
+        });
+    }
+
+    /// <summary>
     /// The audit log is complete by construction: every command's handler records an event through
     /// <c>IAuditTrail</c> (read from the IL, as above), unless the command is listed here as changing nothing a
     /// security review asks about. A new command fails this test until it decides which it is.

@@ -11,18 +11,27 @@ internal sealed class ApiTokenIssuer(IApplicationDbContext db, ISecrets secrets,
     public sealed record Issued(ApiToken Token, string Secret);
 
     public async Task<Issued> IssueAsync(
-        WorkspaceScope workspace, string name, WorkspaceRole role, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
+        WorkspaceScope workspace, string name, WorkspaceRole role, DateTimeOffset? expiresAt, Permission? permissions, CancellationToken cancellationToken)
     {
         if (role > workspace.Role)
         {
             throw DomainException.Forbidden($"A {workspace.Role.ToString().ToLowerInvariant()} cannot create a token with the {role.ToString().ToLowerInvariant()} role.");
         }
 
+        // No credential makes a token that can do more than itself (a narrow CI token cannot mint a broad one).
+        var wanted = permissions is { } asked ? Permissions.WithImplied(asked) & Permissions.OfRole(role) : Permissions.OfRole(role);
+        if ((wanted & ~workspace.Granted) is var beyond and not Permission.None)
+        {
+            throw DomainException.Forbidden(
+                $"This credential cannot create a token with more rights than its own: it does not hold {string.Join(", ", Permissions.Names(beyond))}.",
+                AuthorizationCodes.InsufficientPermission);
+        }
+
         var policy = await db.Workspaces.AsNoTracking().SingleAsync(w => w.Id == workspace.Id, cancellationToken);
         policy.EnsureTokenExpiryAllowed(expiresAt, clock.GetUtcNow());
 
         var secret = secrets.NewApiToken();
-        var token = ApiToken.Issue(workspace.Id, name, role, secret.Hash, secret.Value[..ApiToken.PrefixLength], expiresAt, principal.Credential?.ActorId, clock);
+        var token = ApiToken.Issue(workspace.Id, name, role, secret.Hash, secret.Value[..ApiToken.PrefixLength], expiresAt, principal.Credential?.ActorId, clock, permissions);
         db.ApiTokens.Add(token);
         return new Issued(token, secret.Value);
     }
@@ -34,5 +43,6 @@ internal sealed class ApiTokenIssuer(IApplicationDbContext db, ISecrets secrets,
         ["prefix"] = token.Prefix,
         ["role"] = token.Role.ToString().ToLowerInvariant(),
         ["expires_at"] = token.ExpiresAt?.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["permissions"] = token.PermissionNames ?? "all of its role",
     };
 }

@@ -10,6 +10,7 @@ namespace Akua.Application.ApiTokens;
 /// <param name="RevokedAt">When it was revoked because it leaked (a token revoked by hand is gone instead).</param>
 /// <param name="RevokedReason"><c>leaked</c> when a secret scanner reported it.</param>
 /// <param name="LeakUrl">Where the scanner found it.</param>
+/// <param name="Permissions">What it may do: the permissions it was made with, or all its role allows.</param>
 public sealed record ApiTokenResponse(
     string Id,
     string WorkspaceId,
@@ -24,7 +25,8 @@ public sealed record ApiTokenResponse(
     string? ReplacedBy,
     long? RevokedAt,
     string? RevokedReason,
-    string? LeakUrl);
+    string? LeakUrl,
+    IReadOnlyList<string> Permissions);
 
 /// <summary>The answer of creation, the one time the token is shown.</summary>
 public sealed record CreatedApiTokenResponse(
@@ -38,6 +40,7 @@ public sealed record CreatedApiTokenResponse(
     long? LastUsedAt,
     string? CreatedBy,
     string? Replaces,
+    IReadOnlyList<string> Permissions,
     string Token)
 {
     /// <summary>The runtime parameter that carries the token to show.</summary>
@@ -53,9 +56,11 @@ internal sealed class ApiTokenMapping : IRegister
         config.NewConfig<ApiToken, ApiTokenResponse>()
             .Map(d => d.Replaces, s => s.ReplacesId == null ? null : s.ReplacesId.Value.ToString())
             .Map(d => d.ReplacedBy, s => s.ReplacedById == null ? null : s.ReplacedById.Value.ToString())
-            .Map(d => d.RevokedReason, s => s.RevokedAt == null ? null : "leaked");
+            .Map(d => d.RevokedReason, s => s.RevokedAt == null ? null : "leaked")
+            .Map(d => d.Permissions, s => Akua.Domain.Workspaces.Permissions.Names(s.Effective));
         config.NewConfig<ApiToken, CreatedApiTokenResponse>()
             .Map(d => d.Replaces, s => s.ReplacesId == null ? null : s.ReplacesId.Value.ToString())
+            .Map(d => d.Permissions, s => Akua.Domain.Workspaces.Permissions.Names(s.Effective))
             .Map(d => d.Token, _ => MapperExtensions.Given<string>(CreatedApiTokenResponse.TokenParameter));
     }
 }

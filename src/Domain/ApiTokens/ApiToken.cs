@@ -14,6 +14,7 @@ public sealed class ApiToken
     public const int PrefixLength = 12;
     public const int MaxCreatedByLength = 64;
     public const int MaxLeakUrlLength = 2048;
+    public const int MaxPermissionsLength = 512;
 
     /// <summary>The longest overlap a roll allows: both tokens work for at most this long.</summary>
     public static readonly TimeSpan MaxRollOverlap = TimeSpan.FromDays(7);
@@ -45,6 +46,15 @@ public sealed class ApiToken
 
     public DateTimeOffset? LastUsedAt { get; private set; }
 
+    /// <summary>
+    /// What it may do, as stored (<see cref="Workspaces.Permissions.Format"/>), write implying read; null for every
+    /// right its role has.
+    /// </summary>
+    public string? PermissionNames { get; private set; }
+
+    /// <summary>What it may do in its workspace: its permissions, or its role's rights.</summary>
+    public Permission Effective => PermissionNames is null ? Workspaces.Permissions.OfRole(Role) : Workspaces.Permissions.ParseStored(PermissionNames);
+
     /// <summary>Who made it: a user's <c>usr_</c> id or a token's <c>tok_</c> id (null for tokens made before this was kept).</summary>
     public string? CreatedBy { get; private set; }
 
@@ -73,7 +83,8 @@ public sealed class ApiToken
         string prefix,
         DateTimeOffset? expiresAt,
         string? createdBy,
-        TimeProvider clock)
+        TimeProvider clock,
+        Permission? permissions = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(prefix);
@@ -93,6 +104,24 @@ public sealed class ApiToken
             throw DomainException.Invalid("expires_at must be in the future.");
         }
 
+        string? stored = null;
+        if (permissions is { } asked)
+        {
+            var implied = Workspaces.Permissions.WithImplied(asked);
+            var beyond = implied & ~Workspaces.Permissions.OfRole(role);
+            if (beyond != Permission.None)
+            {
+                throw DomainException.Invalid($"A token with the {role.ToString().ToLowerInvariant()} role cannot hold {string.Join(", ", Workspaces.Permissions.Names(beyond))}.");
+            }
+
+            if (implied == Permission.None)
+            {
+                throw DomainException.Invalid("permissions must name at least one permission (omit it for everything the role allows).");
+            }
+
+            stored = Workspaces.Permissions.Format(implied);
+        }
+
         return new ApiToken
         {
             Id = EntityId.New<ApiTokenId>(clock),
@@ -104,6 +133,7 @@ public sealed class ApiToken
             CreatedAt = now,
             ExpiresAt = expiresAt,
             CreatedBy = createdBy is { Length: > MaxCreatedByLength } ? createdBy[..MaxCreatedByLength] : createdBy,
+            PermissionNames = stored,
         };
     }
 

@@ -22,6 +22,9 @@ public class DomainException(ErrorKind kind, string message) : Exception(message
     /// <summary>For <see cref="ErrorKind.RateLimited"/>: how long until a new attempt may succeed.</summary>
     public TimeSpan? RetryAfter { get; private init; }
 
+    /// <summary>A more precise error code than the status's own (<c>insufficient_permission</c> for a 403).</summary>
+    public string? Code { get; private init; }
+
     public static DomainException RateLimited(string message, TimeSpan retryAfter) =>
         new(ErrorKind.RateLimited, message) { RetryAfter = retryAfter };
 
@@ -31,7 +34,7 @@ public class DomainException(ErrorKind kind, string message) : Exception(message
 
     public static DomainException Invalid(string message) => new(ErrorKind.Validation, message);
 
-    public static DomainException Forbidden(string message) => new(ErrorKind.Forbidden, message);
+    public static DomainException Forbidden(string message, string? code = null) => new(ErrorKind.Forbidden, message) { Code = code };
 
     public static DomainException BadRequest(string message) => new(ErrorKind.BadRequest, message);
 

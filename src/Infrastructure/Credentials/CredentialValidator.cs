@@ -153,8 +153,9 @@ internal sealed class CredentialValidator(
     {
         var row = await db.ApiTokens.AsNoTracking()
             .Where(t => t.TokenHash == hash && t.RevokedAt == null) // a token revoked as leaked stays listed, never accepted
-            .Select(t => new { t.Id, t.WorkspaceId, t.Role, t.ExpiresAt, t.Prefix })
+            .Select(t => new { t.Id, t.WorkspaceId, t.Role, t.ExpiresAt, t.Prefix, t.PermissionNames })
             .SingleOrDefaultAsync(cancellationToken);
-        return row is null ? null : new Credential(CredentialKind.ApiToken, row.Id.ToString(), hash, null, row.WorkspaceId, row.Role, row.ExpiresAt, Prefix: row.Prefix);
+        return row is null ? null : new Credential(CredentialKind.ApiToken, row.Id.ToString(), hash, null, row.WorkspaceId, row.Role, row.ExpiresAt, Prefix: row.Prefix,
+            Permissions: row.PermissionNames is null ? null : Akua.Domain.Workspaces.Permissions.ParseStored(row.PermissionNames));
     }
 }

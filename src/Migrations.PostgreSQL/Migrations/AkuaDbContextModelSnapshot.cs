@@ -50,6 +50,11 @@ namespace Akua.Migrations.PostgreSQL.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("PermissionNames")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("Permissions");
+
                     b.Property<string>("Prefix")
                         .IsRequired()
                         .HasMaxLength(12)

@@ -49,6 +49,11 @@ namespace Akua.Migrations.SqlServer.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 
+                    b.Property<string>("PermissionNames")
+                        .HasMaxLength(512)
+                        .HasColumnType("nvarchar(512)")
+                        .HasColumnName("Permissions");
+
                     b.Property<string>("Prefix")
                         .IsRequired()
                         .HasMaxLength(12)

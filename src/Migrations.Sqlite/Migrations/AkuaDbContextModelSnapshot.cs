@@ -44,6 +44,11 @@ namespace Akua.Migrations.Sqlite.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PermissionNames")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("Permissions");
+
                     b.Property<string>("Prefix")
                         .IsRequired()
                         .HasMaxLength(12)

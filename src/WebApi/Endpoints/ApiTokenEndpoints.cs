@@ -13,7 +13,8 @@ namespace Akua.WebApi.Endpoints;
 /// <summary><c>/v1/api_tokens</c>: the workspace's API tokens (API.md section 8).</summary>
 public static class ApiTokenEndpoints
 {
-    public sealed record CreateApiTokenRequest(string Name, long? ExpiresAt = null, WorkspaceRole? Role = null);
+    /// <param name="Permissions">What the token may do (<c>installs:read</c>, <c>installs:write</c>, ...); omitted: everything its role allows.</param>
+    public sealed record CreateApiTokenRequest(string Name, long? ExpiresAt = null, WorkspaceRole? Role = null, IReadOnlyList<string>? Permissions = null);
 
     /// <param name="ExpiresIn">How long the old token keeps working, in seconds: 0 to 604800 (7 days), default 86400.</param>
     /// <param name="ExpiresAt">The new token's expiry (Unix seconds); by default it lives as long as the old one did.</param>
@@ -25,7 +26,7 @@ public static class ApiTokenEndpoints
 
         group.MapPost("/", async (CreateApiTokenRequest body, IMediator mediator, CancellationToken ct) =>
         {
-            var created = await mediator.Send(new CreateApiTokenCommand(body.Name, body.ExpiresAt, body.Role), ct);
+            var created = await mediator.Send(new CreateApiTokenCommand(body.Name, body.ExpiresAt, body.Role, body.Permissions), ct);
             return TypedResults.Created($"/v1/api_tokens/{created.Id}", created);
         }).WorkspaceScoped().WithName("createApiToken").WithSummary("Create a workspace API token (owner or admin); the token is in this answer only").CarriesSecret();
 

@@ -41,7 +41,7 @@ public static class ApiErrors
         var status => WriteAsync(context, status, "The request could not be served."),
     };
 
-    public static Task WriteAsync(HttpContext context, int status, string message, IReadOnlyList<ApiErrorDetail>? details = null)
+    public static Task WriteAsync(HttpContext context, int status, string message, IReadOnlyList<ApiErrorDetail>? details = null, string? code = null)
     {
         context.Response.StatusCode = status;
         context.Response.Headers.CacheControl = "no-store";
@@ -50,7 +50,7 @@ public static class ApiErrors
         {
             context.Response.Headers[Authentication.AkuaAuthenticationDefaults.TokenExpiresHeader] = expires; // an error handler cleared it
         }
-        var envelope = new ApiErrorEnvelope(new ApiError(CodeFor(status), message, context.TraceIdentifier, details));
+        var envelope = new ApiErrorEnvelope(new ApiError(code ?? CodeFor(status), message, context.TraceIdentifier, details));
         return context.Response.WriteAsJsonAsync(envelope, AkuaJson.Options, context.RequestAborted);
     }
 }

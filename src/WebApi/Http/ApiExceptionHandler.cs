@@ -60,7 +60,7 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
             return false;
         }
 
-        await ApiErrors.WriteAsync(context, status, message, details);
+        await ApiErrors.WriteAsync(context, status, message, details, (exception as DomainException)?.Code);
         return true;
     }
 

@@ -26,7 +26,8 @@ public sealed record WhoAmIResponse(
     UserResponse? User,
     WhoAmIWorkspace? Workspace,
     WorkspaceRole? Role,
-    string? ClientId);
+    string? ClientId,
+    IReadOnlyList<string>? Permissions);
 
 /// <summary>
 /// Answered from the validated credential (kind, id, expiry, role: exact) and a short-lived memory of the
@@ -60,7 +61,8 @@ internal sealed class WhoAmIHandler(Deferred<IApplicationDbContext> db, ICurrent
                 workspace = memory.Set(workspaceId, mapper.Map<WhoAmIWorkspace>(found), Display);
             }
 
-            return new WhoAmIResponse(credential.Kind, credential.Id, credential.Prefix, expiresAt, now, null, workspace, credential.TokenRole, null);
+            var granted = Permissions.OfRole(credential.TokenRole!.Value) & (credential.Permissions ?? Permissions.Everything);
+            return new WhoAmIResponse(credential.Kind, credential.Id, credential.Prefix, expiresAt, now, null, workspace, credential.TokenRole, null, Permissions.Names(granted));
         }
 
         var userId = principal.RequireUser();
@@ -70,6 +72,6 @@ internal sealed class WhoAmIHandler(Deferred<IApplicationDbContext> db, ICurrent
             user = memory.Set(userId, mapper.Map<UserResponse>(found), Display);
         }
 
-        return new WhoAmIResponse(credential.Kind, credential.Id, null, expiresAt, now, user, null, null, credential.ClientId);
+        return new WhoAmIResponse(credential.Kind, credential.Id, null, expiresAt, now, user, null, null, credential.ClientId, null); // a user's rights depend on the workspace
     }
 }

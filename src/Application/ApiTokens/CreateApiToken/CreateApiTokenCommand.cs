@@ -4,10 +4,15 @@ namespace Akua.Application.ApiTokens.CreateApiToken;
 
 /// <param name="ExpiresAt">Unix seconds, or null for a token that does not expire (if the workspace's policy allows).</param>
 /// <param name="Role">admin (default) or member; never more than the caller has.</param>
-public sealed record CreateApiTokenCommand(string Name, long? ExpiresAt, WorkspaceRole? Role)
+/// <param name="Permissions">
+/// What the token may do (<c>installs:write</c>, ...), within its role and the caller's own rights; null for
+/// everything its role allows.
+/// </param>
+public sealed record CreateApiTokenCommand(string Name, long? ExpiresAt, WorkspaceRole? Role, IReadOnlyList<string>? Permissions = null)
     : ICommand<CreatedApiTokenResponse>, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+    public static Permission Permission => Permission.ApiTokensWrite;
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
@@ -17,7 +22,10 @@ internal sealed class CreateApiTokenHandler(ApiTokenIssuer issuer, IAuditTrail a
     public async ValueTask<CreatedApiTokenResponse> Handle(CreateApiTokenCommand command, CancellationToken cancellationToken)
     {
         var expiresAt = command.ExpiresAt is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : (DateTimeOffset?)null;
-        var issued = await issuer.IssueAsync(workspace, command.Name, command.Role ?? WorkspaceRole.Admin, expiresAt, cancellationToken);
+        Permission? permissions = command.Permissions is { } names
+            ? names.Aggregate(Permission.None, (set, name) => set | (Akua.Domain.Workspaces.Permissions.TryParse(name, out var p) ? p : Permission.None))
+            : null; // the validator refused unknown names
+        var issued = await issuer.IssueAsync(workspace, command.Name, command.Role ?? WorkspaceRole.Admin, expiresAt, permissions, cancellationToken);
         audit.Record(AuditActions.ApiTokenCreated, AuditTarget.Of("api_token", issued.Token.Id), workspace.Id, details: ApiTokenIssuer.Details(issued.Token));
         return mapper.Map<ApiToken, CreatedApiTokenResponse>(issued.Token, CreatedApiTokenResponse.TokenParameter, issued.Secret);
     }

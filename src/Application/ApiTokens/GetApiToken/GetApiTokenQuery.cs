@@ -5,6 +5,7 @@ namespace Akua.Application.ApiTokens.GetApiToken;
 public sealed record GetApiTokenQuery(string Id) : IQuery<ApiTokenResponse>, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
+    public static Permission Permission => Permission.ApiTokensRead;
     public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 

@@ -16,6 +16,7 @@ public sealed record GetApiTokenUsageQuery(IReadOnlyList<string> Ids) : IQuery<I
     public const int MaxIds = PageRequest.MaxLimit;
 
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
+    public static Permission Permission => Permission.ApiTokensRead;
     public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 

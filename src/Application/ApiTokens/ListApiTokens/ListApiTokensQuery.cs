@@ -3,6 +3,7 @@ namespace Akua.Application.ApiTokens.ListApiTokens;
 public sealed record ListApiTokensQuery(PageRequest Page) : IQuery<Page<ApiTokenResponse>>, IPagedQuery, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
+    public static Permission Permission => Permission.ApiTokensRead;
     public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 

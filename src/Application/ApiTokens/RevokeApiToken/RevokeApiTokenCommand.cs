@@ -6,6 +6,7 @@ namespace Akua.Application.ApiTokens.RevokeApiToken;
 public sealed record RevokeApiTokenCommand(string Id) : ICommand, IWorkspaceRequest, IRevokesCredentials
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+    public static Permission Permission => Permission.ApiTokensWrite;
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 

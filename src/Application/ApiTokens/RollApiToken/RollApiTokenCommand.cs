@@ -15,6 +15,7 @@ public sealed record RollApiTokenCommand(string Id, long? ExpiresIn, long? Expir
     public static readonly TimeSpan DefaultOverlap = TimeSpan.FromHours(24);
 
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+    public static Permission Permission => Permission.ApiTokensWrite;
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
@@ -33,7 +34,9 @@ internal sealed class RollApiTokenHandler(
         DateTimeOffset? expiresAt = command.ExpiresAt is { } at ? DateTimeOffset.FromUnixTimeSeconds(at)
             : old.ExpiresAt is { } expiry ? now + (expiry - old.CreatedAt) // the same lifetime as the token it replaces
             : null;
-        var issued = await issuer.IssueAsync(workspace, old.Name, old.Role, expiresAt, cancellationToken);
+        // The same rights as the token it replaces (and the caller must hold them all).
+        Permission? permissions = old.PermissionNames is null ? null : old.Effective;
+        var issued = await issuer.IssueAsync(workspace, old.Name, old.Role, expiresAt, permissions, cancellationToken);
         var overlap = command.ExpiresIn is { } seconds ? TimeSpan.FromSeconds(seconds) : RollApiTokenCommand.DefaultOverlap;
         db.Revocations.Add(old.RollTo(issued.Token, overlap, clock));
 

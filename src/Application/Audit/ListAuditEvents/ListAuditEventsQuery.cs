@@ -4,6 +4,7 @@ namespace Akua.Application.Audit.ListAuditEvents;
 public sealed record ListAuditEventsQuery(PageRequest Page, AuditFilter Filter) : IQuery<Page<AuditEventResponse>>, IPagedQuery, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+    public static Permission Permission => Permission.AuditRead;
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 

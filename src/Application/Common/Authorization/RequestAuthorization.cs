@@ -16,14 +16,18 @@ public interface IAuthenticatedRequest
 }
 
 /// <summary>
-/// Runs in one workspace and needs at least <see cref="MinimumRole"/> there. The workspace comes from the
-/// credential and the <c>Akua-Context</c> header (API.md section 4), or from the route for requests that also
-/// implement <see cref="ITargetsWorkspace"/>. Next to the role it declares whether an integration's OAuth
-/// access token may send it.
+/// Runs in one workspace and needs at least <see cref="MinimumRole"/> there, and the <see cref="Permission"/> it
+/// names (a workspace API token may hold fewer than its role allows). The workspace comes from the credential
+/// and the <c>Akua-Context</c> header (API.md section 4), or from the route for requests that also implement
+/// <see cref="ITargetsWorkspace"/>. Next to the role it declares whether an integration's OAuth access token may
+/// send it.
 /// </summary>
 public interface IWorkspaceRequest
 {
     static abstract WorkspaceRole MinimumRole { get; }
+
+    /// <summary>The one permission the request needs (<c>installs:write</c>); a refusal is 403 <c>insufficient_permission</c>.</summary>
+    static abstract Permission Permission { get; }
 
     static abstract IntegrationAccess Integrations { get; }
 }
@@ -46,4 +50,11 @@ public enum IntegrationAccess
 
     /// <summary>An integration may send it with the user's rights.</summary>
     Allowed,
+}
+
+/// <summary>The error codes authorization answers with beside a status's own.</summary>
+public static class AuthorizationCodes
+{
+    /// <summary>A 403 for a permission the credential does not hold (its message names the permission).</summary>
+    public const string InsufficientPermission = "insufficient_permission";
 }

@@ -31,8 +31,16 @@ internal sealed class AuthorizationBehavior<TMessage, TResponse>(ICurrentPrincip
                     throw DomainException.Forbidden($"This needs the {Required.MinimumRole.ToString().ToLowerInvariant()} role in the workspace; you have {role.ToString().ToLowerInvariant()}.");
                 }
 
+                // What the credential may do here: its role's rights, narrowed by the permissions a token holds.
+                var granted = Permissions.OfRole(role) & (credential.Permissions ?? Permissions.Everything);
+                if ((granted & Required.Permission) == 0)
+                {
+                    var needed = Permissions.NameOf(Required.Permission);
+                    throw DomainException.Forbidden($"This needs the {needed} permission, which this credential does not hold.", AuthorizationCodes.InsufficientPermission);
+                }
+
                 // Resolved here only: a request outside any workspace does not even create the scope.
-                scope.Value.Set(workspace, role);
+                scope.Value.Set(workspace, role, granted);
                 break;
             default:
                 throw new InvalidOperationException($"{typeof(TMessage).Name} declares no authorization requirement.");
@@ -125,13 +133,14 @@ internal sealed class AuthorizationBehavior<TMessage, TResponse>(ICurrentPrincip
         Workspace,
     }
 
-    private sealed record Requirement(RequirementKind Kind, WorkspaceRole MinimumRole, IntegrationAccess Integrations)
+    private sealed record Requirement(RequirementKind Kind, WorkspaceRole MinimumRole, IntegrationAccess Integrations, Permission Permission = Permission.None)
     {
         public static Requirement Of(Type request)
         {
             if (typeof(IWorkspaceRequest).IsAssignableFrom(request))
             {
-                return new(RequirementKind.Workspace, Declared<WorkspaceRole>(request, nameof(IWorkspaceRequest.MinimumRole)), IntegrationsOf(request));
+                return new(RequirementKind.Workspace, Declared<WorkspaceRole>(request, nameof(IWorkspaceRequest.MinimumRole)), IntegrationsOf(request),
+                    Declared<Permission>(request, nameof(IWorkspaceRequest.Permission)));
             }
 
             if (typeof(IAuthenticatedRequest).IsAssignableFrom(request))

@@ -16,6 +16,10 @@ public enum CredentialKind
 /// <param name="Prefix">A workspace API token's display prefix (<c>sk_akua_</c> + 4).</param>
 /// <param name="Issuer">A JWT's <c>iss</c>: a cached JWT is accepted again only where this is still the issuer.</param>
 /// <param name="Audience">A JWT's <c>aud</c>, re-checked the same way.</param>
+/// <param name="Permissions">
+/// What a workspace API token may do (write implying read), when it was made with permissions; null for every
+/// right its role has (and for a session).
+/// </param>
 public sealed record Credential(
     CredentialKind Kind,
     string Id,
@@ -27,7 +31,8 @@ public sealed record Credential(
     string? ClientId = null,
     string? Prefix = null,
     string? Issuer = null,
-    string? Audience = null)
+    string? Audience = null,
+    Permission? Permissions = null)
 {
     /// <summary>A workspace API token acts on its own workspace only.</summary>
     public bool IsWorkspaceBound => WorkspaceId is not null;

@@ -12,9 +12,13 @@ public sealed class WorkspaceScope
 
     public WorkspaceRole Role { get; private set; }
 
-    internal void Set(WorkspaceId id, WorkspaceRole role)
+    /// <summary>What the caller may do here: its role's rights, narrowed by a token's permissions.</summary>
+    public Permission Granted { get; private set; }
+
+    internal void Set(WorkspaceId id, WorkspaceRole role, Permission granted)
     {
         _id = id;
         Role = role;
+        Granted = granted;
     }
 }

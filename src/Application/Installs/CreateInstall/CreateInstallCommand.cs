@@ -5,6 +5,7 @@ namespace Akua.Application.Installs.CreateInstall;
 public sealed record CreateInstallCommand(string Name, string Product) : ICommand<InstallResponse>, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+    public static Permission Permission => Permission.InstallsWrite;
     public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 

@@ -3,6 +3,7 @@ namespace Akua.Application.Installs.DeleteInstall;
 public sealed record DeleteInstallCommand(string Id) : ICommand, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+    public static Permission Permission => Permission.InstallsWrite;
     public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 

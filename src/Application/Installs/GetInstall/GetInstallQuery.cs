@@ -3,6 +3,7 @@ namespace Akua.Application.Installs.GetInstall;
 public sealed record GetInstallQuery(string Id) : IQuery<InstallResponse>, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
+    public static Permission Permission => Permission.InstallsRead;
     public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 

@@ -3,6 +3,7 @@ namespace Akua.Application.Installs.ListInstalls;
 public sealed record ListInstallsQuery(PageRequest Page) : IQuery<Page<InstallResponse>>, IPagedQuery, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
+    public static Permission Permission => Permission.InstallsRead;
     public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 

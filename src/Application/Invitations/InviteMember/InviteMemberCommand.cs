@@ -13,6 +13,7 @@ namespace Akua.Application.Invitations.InviteMember;
 public sealed record InviteMemberCommand(string? Email, string? UserId, WorkspaceRole Role) : ICommand<InvitationResponse>, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+    public static Permission Permission => Permission.MembersWrite;
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 

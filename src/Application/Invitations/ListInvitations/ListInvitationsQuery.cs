@@ -4,6 +4,7 @@ namespace Akua.Application.Invitations.ListInvitations;
 public sealed record ListInvitationsQuery(PageRequest Page) : IQuery<Page<InvitationResponse>>, IPagedQuery, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
+    public static Permission Permission => Permission.MembersRead;
     public static IntegrationAccess Integrations => IntegrationAccess.Refused; // it names people by email
 }
 

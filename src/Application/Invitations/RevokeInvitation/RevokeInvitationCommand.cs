@@ -7,6 +7,7 @@ namespace Akua.Application.Invitations.RevokeInvitation;
 public sealed record RevokeInvitationCommand(string Id) : ICommand, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+    public static Permission Permission => Permission.MembersWrite;
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 

@@ -4,6 +4,7 @@ namespace Akua.Application.Members.ChangeMemberRole;
 public sealed record ChangeMemberRoleCommand(string UserId, WorkspaceRole Role) : ICommand<MemberResponse>, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+    public static Permission Permission => Permission.MembersWrite;
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 

@@ -3,6 +3,7 @@ namespace Akua.Application.Members.ListMembers;
 public sealed record ListMembersQuery(PageRequest Page) : IQuery<Page<MemberResponse>>, IPagedQuery, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
+    public static Permission Permission => Permission.MembersRead;
     public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 

@@ -4,6 +4,7 @@ namespace Akua.Application.Members.RemoveMember;
 public sealed record RemoveMemberCommand(string UserId) : ICommand, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+    public static Permission Permission => Permission.MembersWrite;
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 

@@ -6,6 +6,7 @@ namespace Akua.Application.OAuthClients.DeleteOAuthClient;
 public sealed record DeleteOAuthClientCommand(string Id) : ICommand, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+    public static Permission Permission => Permission.OAuthClientsWrite;
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 

@@ -3,6 +3,7 @@ namespace Akua.Application.OAuthClients.ListOAuthClients;
 public sealed record ListOAuthClientsQuery(PageRequest Page) : IQuery<Page<OAuthClientResponse>>, IPagedQuery, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
+    public static Permission Permission => Permission.OAuthClientsRead;
     public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 

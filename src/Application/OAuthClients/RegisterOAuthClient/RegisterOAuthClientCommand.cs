@@ -7,6 +7,7 @@ public sealed record RegisterOAuthClientCommand(string Name, IReadOnlyList<strin
     : ICommand<RegisteredOAuthClientResponse>, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+    public static Permission Permission => Permission.OAuthClientsWrite;
     public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 

@@ -4,6 +4,7 @@ namespace Akua.Application.Workspaces.GetWorkspace;
 public sealed record GetWorkspaceQuery(string WorkspaceId) : IQuery<WorkspaceResponse>, IWorkspaceRequest, ITargetsWorkspace
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
+    public static Permission Permission => Permission.WorkspaceRead;
     public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 

@@ -8,6 +8,7 @@ public sealed record UpdateWorkspaceCommand(string WorkspaceId, string? Name, st
     : ICommand<WorkspaceResponse>, IWorkspaceRequest, ITargetsWorkspace
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
+    public static Permission Permission => Permission.WorkspaceWrite;
     public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 

@@ -17,6 +17,8 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
         builder.Property(t => t.CreatedBy).HasMaxLength(ApiToken.MaxCreatedByLength);
         builder.Property(t => t.LeakUrl).HasMaxLength(ApiToken.MaxLeakUrlLength);
         builder.Ignore(t => t.IsRevoked);
+        builder.Ignore(t => t.Effective);
+        builder.Property(t => t.PermissionNames).HasColumnName("Permissions").HasMaxLength(ApiToken.MaxPermissionsLength);
     }
 }
 
