@@ -133,9 +133,10 @@ public static class CnapApp
         var expiresIn = new Option<string?>("--expires-in") { Description = "Lifetime, like 30d, 12h, 2w or 1y (default: no expiry)" };
         var role = new Option<string>("--role") { Description = "admin (default) or member", DefaultValueFactory = _ => "admin" };
         role.AcceptOnlyFromAmong("admin", "member");
-        var create = new Command("create", "Create an API token in the active workspace (shown once, on stdout)") { name, expiresIn, role };
-        create.SetAction(Run((c, p, ct) => TokenCommands.CreateAsync(c, p.GetValue(name)!, p.GetValue(expiresIn), p.GetValue(role)!, ct)));
-        examples[create] = ["cnap auth tokens create --name ci --expires-in 90d --role member", "TOKEN=$(cnap auth tokens create --name deploy --expires-in 30d)"];
+        var permission = new Option<string[]>("--permission") { Description = "What the token may do, repeatable: installs:write, api_tokens:read, ... (default: all its role allows)", DefaultValueFactory = _ => [] };
+        var create = new Command("create", "Create an API token in the active workspace (shown once, on stdout)") { name, expiresIn, role, permission };
+        create.SetAction(Run((c, p, ct) => TokenCommands.CreateAsync(c, p.GetValue(name)!, p.GetValue(expiresIn), p.GetValue(role)!, p.GetValue(permission)!, ct)));
+        examples[create] = ["cnap auth tokens create --name ci --expires-in 90d --role member", "TOKEN=$(cnap auth tokens create --name deploy --expires-in 30d --permission installs:write)"];
         var tokenId = new Argument<string>("token-id") { Description = "The token's id (tok_...)" };
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation" };
         var revoke = new Command("revoke", "Revoke an API token at once, on every node") { tokenId, yes };

@@ -72,6 +72,23 @@ public sealed class LifecycleTests(ServerFixture server) : IClassFixture<ServerF
         Assert.DoesNotContain("Warning", (await cnap.RunAsync("auth", "tokens", "list")).Expect(ExitCodes.Ok).Err, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Create_with_permissions_makes_a_narrow_token_and_names_an_unknown_one()
+    {
+        using var cnap = await server.LoggedInAsync();
+        var created = (await cnap.RunAsync("auth", "tokens", "create", "--name", "deploy", "--permission", "installs:write", "--permission", "api_tokens:read", "--output", "json")).Expect(ExitCodes.Ok).Json;
+        Assert.Equal(["installs:read", "installs:write", "api_tokens:read"], created.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()));
+        var token = created.GetProperty("token").GetString()!;
+
+        cnap.Environment["AKUA_API_TOKEN"] = token;
+        var refused = (await cnap.RunAsync("auth", "tokens", "create", "--name", "wider")).Expect(ExitCodes.Error);
+        Assert.Contains("api_tokens:write", refused.Err, StringComparison.Ordinal); // a narrow token mints nothing
+        cnap.Environment.Remove("AKUA_API_TOKEN");
+
+        var unknown = (await cnap.RunAsync("auth", "tokens", "create", "--name", "x", "--permission", "installs:delete")).Expect(ExitCodes.Error);
+        Assert.Contains("'installs:delete' is not a permission", unknown.Err, StringComparison.Ordinal);
+    }
+
     private static async Task<string> ReplacementOfAsync(Cnap cnap, string id)
     {
         var tokens = (await cnap.RunAsync("auth", "tokens", "list", "--output", "json")).Expect(ExitCodes.Ok).Json;

@@ -57,18 +57,19 @@ internal static class TokenCommands
         return ExitCodes.Ok;
     }
 
-    public static async Task<int> CreateAsync(CliContext context, string name, string? expiresIn, string role, CancellationToken cancellationToken)
+    public static async Task<int> CreateAsync(CliContext context, string name, string? expiresIn, string role, string[] permissions, CancellationToken cancellationToken)
     {
         long? expiresAt = expiresIn is null ? null : DateTimeOffset.UtcNow.Add(ParseDuration(expiresIn)).ToUnixTimeSeconds();
         var api = context.Api;
-        var created = await api.CallAsync((client, ct) => client.CreateApiTokenAsync(new CreateApiTokenRequest { Name = name, Expires_at = expiresAt, Role = role == "member" ? CreateApiTokenRequestRole.Member : CreateApiTokenRequestRole.Admin }, akua_Context: api.Context, cancellationToken: ct), cancellationToken);
+        var created = await api.CallAsync((client, ct) => client.CreateApiTokenAsync(new CreateApiTokenRequest { Name = name, Expires_at = expiresAt, Role = role == "member" ? CreateApiTokenRequestRole.Member : CreateApiTokenRequestRole.Admin, Permissions = permissions.Length == 0 ? null : permissions }, akua_Context: api.Context, cancellationToken: ct), cancellationToken);
         if (context.Json)
         {
             context.PrintJson(api.LastJson);
             return ExitCodes.Ok;
         }
 
-        context.Say($"Created {created.Id} ({Role(created.Role)}, expires {Times.Absolute(created.Expires_at)}). Copy the token now: it is shown once.");
+        var rights = permissions.Length == 0 ? Role(created.Role) : string.Join(" ", created.Permissions);
+        context.Say($"Created {created.Id} ({rights}, expires {Times.Absolute(created.Expires_at)}). Copy the token now: it is shown once.");
         context.Environment.Out.WriteLine(created.Token);
         return ExitCodes.Ok;
     }
