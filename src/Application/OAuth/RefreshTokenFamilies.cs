@@ -20,10 +20,14 @@ internal static class RefreshTokenFamilies
         this IApplicationDbContext db, IAuditTrail audit, Guid family, string clientId, UserId user, string presented, CancellationToken cancellationToken)
     {
         await db.RevokeFamilyAsync(family, cancellationToken);
-        var workspace = await db.OAuthClients.Where(c => c.ClientId == clientId).Select(c => (WorkspaceId?)c.WorkspaceId).SingleOrDefaultAsync(cancellationToken);
+        var workspace = await db.WorkspaceOfClientAsync(clientId, cancellationToken);
         audit.Record(AuditActions.GrantReuseDetected, new AuditTarget("oauth_grant", family.ToString("N")), workspace, user,
             new() { ["client_id"] = clientId, ["presented"] = presented }, AuditActor.Client(clientId));
     }
+
+    /// <summary>The workspace a registered client belongs to (null for a configured one, such as the CLI): where its grants' events go.</summary>
+    public static Task<WorkspaceId?> WorkspaceOfClientAsync(this IApplicationDbContext db, string clientId, CancellationToken cancellationToken) =>
+        db.OAuthClients.Where(c => c.ClientId == clientId).Select(c => (WorkspaceId?)c.WorkspaceId).SingleOrDefaultAsync(cancellationToken);
 
     /// <summary>Issues an access token and the next refresh token of <paramref name="family"/>.</summary>
     public static async Task<OAuthTokenResponse> IssueTokensAsync(

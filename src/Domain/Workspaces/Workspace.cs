@@ -133,7 +133,7 @@ public sealed partial class Workspace
             return;
         }
 
-        var named = $"this workspace's max_token_lifetime is {limit} seconds ({Describe(limit)})";
+        var named = $"this workspace's max_token_lifetime is {limit} seconds ({DescribeLifetime(limit)})";
         if (expiresAt is null)
         {
             throw DomainException.Invalid($"Tokens must expire: {named}.");
@@ -145,7 +145,8 @@ public sealed partial class Workspace
         }
     }
 
-    private static string Describe(long seconds) => seconds switch
+    /// <summary>A lifetime in words: "90 days", "1 hour" (the policy's messages and the settings page say it alike).</summary>
+    public static string DescribeLifetime(long seconds) => seconds switch
     {
         _ when seconds % 86400 == 0 => Plural(seconds / 86400, "day"),
         _ when seconds % 3600 == 0 => Plural(seconds / 3600, "hour"),

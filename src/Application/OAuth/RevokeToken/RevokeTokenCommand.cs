@@ -44,7 +44,7 @@ internal sealed class RevokeTokenHandler(IApplicationDbContext db, IAuditTrail a
         if (refresh.ClientId == client.ClientId)
         {
             await db.RevokeFamilyAsync(refresh.FamilyId, cancellationToken);
-            var workspace = await db.OAuthClients.Where(c => c.ClientId == refresh.ClientId).Select(c => (WorkspaceId?)c.WorkspaceId).SingleOrDefaultAsync(cancellationToken);
+            var workspace = await db.WorkspaceOfClientAsync(refresh.ClientId, cancellationToken);
             audit.Record(AuditActions.GrantRevoked, new AuditTarget("oauth_grant", refresh.FamilyId.ToString("N")), workspace, refresh.UserId,
                 new() { ["client_id"] = refresh.ClientId }, AuditActor.Client(refresh.ClientId));
         }

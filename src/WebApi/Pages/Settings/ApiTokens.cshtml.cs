@@ -61,13 +61,10 @@ public sealed class ApiTokensModel(IMediator mediator, TimeProvider clock) : Aku
                 return all;
             }
 
-            return all.Where(c => c.Days > 0 && c.Days * 86400L <= limit).Append((-1, $"at the workspace's maximum ({Describe(limit)})"));
+            return all.Where(c => c.Days > 0 && c.Days * 86400L <= limit).Append((-1, $"at the workspace's maximum ({Akua.Domain.Workspaces.Workspace.DescribeLifetime(limit)})"));
         }
     }
 
-    public static string Describe(long seconds) => seconds % 86400 == 0 ? Days(seconds / 86400) : seconds % 3600 == 0 ? $"{seconds / 3600} hours" : $"{seconds / 60} minutes";
-
-    private static string Days(long days) => days == 1 ? "1 day" : $"{days} days";
 
     /// <summary>A listed token's state in a few words, as <c>cnap auth tokens list</c> says it.</summary>
     public (string Text, string Class) Status(ApiTokenResponse t)
@@ -192,7 +189,7 @@ public sealed class ApiTokensModel(IMediator mediator, TimeProvider clock) : Aku
             }
             else if ((await TryAsync(() => Mediator.Send(new UpdateWorkspaceCommand(Workspace!, null, null, true, maxDays == 0 ? null : maxDays * 86400L)))).Ok)
             {
-                TempData[nameof(PolicySaved)] = maxDays == 0 ? "Tokens may now live without a limit." : $"Tokens in this workspace now expire within {Days(maxDays)}.";
+                TempData[nameof(PolicySaved)] = maxDays == 0 ? "Tokens may now live without a limit." : $"Tokens in this workspace now expire within {Akua.Domain.Workspaces.Workspace.DescribeLifetime(maxDays * 86400L)}.";
                 return RedirectToPage(new { workspace = Workspace });
             }
         }
