@@ -76,21 +76,62 @@ public sealed class ConsentFlowTests(BrowserFixture fixture) : IClassFixture<Bro
         await BrowserFixture.CloseAsync(page);
     }
 
+    /// <summary>
+    /// On a phone: a client registered for token management asks for it; the page says so in words with a
+    /// warning, and the token the approval buys mints a narrow API token and nothing broader.
+    /// </summary>
+    [Fact]
+    public async Task A_credential_management_scope_is_spelled_out_with_a_warning_and_granted_as_shown_on_a_phone()
+    {
+        fixture.RequireBrowser();
+        await using var client = new RedirectListener();
+        var integration = await RegisterIntegrationAsync(client.RedirectUri, ["api_tokens:write", "installs:read"]);
+        var (verifier, challenge) = Akua.TestSupport.Pkce.New();
+
+        var page = await fixture.SignedInPageAsync(integration.Account, 390);
+        await page.GotoAsync(AuthorizeUrl(integration.ClientId, client.RedirectUri, "s-9", challenge, "api_tokens:write installs:read"));
+        await Assertions.Expect(page.Locator("#consent-can li")).ToHaveCountAsync(3); // installs:read, api_tokens:read (implied), api_tokens:write
+        await Assertions.Expect(page.Locator("#consent-can")).ToContainTextAsync("Create, roll and revoke API tokens");
+        await Assertions.Expect(page.Locator("#consent-warning")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#consent-cannot")).ToContainTextAsync("invite and remove members");
+        await BrowserFixture.ScreenshotAsync(page, "11-oauth-consent-token-management-390");
+        var arriving = client.NextAsync(ArrivalTimeout);
+        await page.ClickAsync("#approve");
+        var arrival = await arriving;
+        await BrowserFixture.ArrivedAsync(page, url => url.StartsWith(client.RedirectUri, StringComparison.Ordinal));
+
+        var token = await fixture.Http.RequestAuthorizationCodeTokenAsync(new AuthorizationCodeTokenRequest
+        {
+            Address = new Uri(fixture.BaseAddress, "/oauth/token").ToString(),
+            ClientId = integration.ClientId,
+            ClientCredentialStyle = ClientCredentialStyle.PostBody,
+            Code = arrival["code"],
+            RedirectUri = client.RedirectUri,
+            CodeVerifier = verifier,
+        }, TestContext.Current.CancellationToken);
+        Assert.False(token.IsError, token.Error);
+        Assert.Equal("api_tokens:write installs:read", token.Scope);
+        await fixture.ApiAsync(HttpMethod.Post, "/v1/api_tokens", token.AccessToken!, integration.Account.WorkspaceId, new { name = "from the integration", permissions = new[] { "installs:read" } });
+        await BrowserFixture.CloseAsync(page);
+    }
+
     private sealed record Integration(BrowserFixture.Account Account, string ClientId);
 
     /// <summary>A user (through the API), and a public client registered in their workspace.</summary>
-    private async Task<Integration> RegisterIntegrationAsync(string redirectUri)
+    private async Task<Integration> RegisterIntegrationAsync(string redirectUri, string[]? scopes = null)
     {
         var account = await fixture.NewAccountAsync("Casey Consent");
-        var registered = await fixture.ApiAsync(HttpMethod.Post, "/v1/oauth_clients", account.Session, account.WorkspaceId,
-            new { name = "Consent test app", redirect_uris = new[] { redirectUri }, type = "public" });
+        object body = scopes is null
+            ? new { name = "Consent test app", redirect_uris = new[] { redirectUri }, type = "public" }
+            : new { name = "Consent test app", redirect_uris = new[] { redirectUri }, type = "public", scopes };
+        var registered = await fixture.ApiAsync(HttpMethod.Post, "/v1/oauth_clients", account.Session, account.WorkspaceId, body);
         return new Integration(account, registered.GetProperty("client_id").GetString()!);
     }
 
     private Task<IPage> SignedInPageAsync(Integration integration) => fixture.SignedInPageAsync(integration.Account);
 
-    private static string AuthorizeUrl(string clientId, string redirectUri, string state, string challenge) =>
-        "/oauth/authorize?response_type=code&scope=api" +
+    private static string AuthorizeUrl(string clientId, string redirectUri, string state, string challenge, string scope = "api") =>
+        $"/oauth/authorize?response_type=code&scope={Uri.EscapeDataString(scope)}" +
         $"&client_id={Uri.EscapeDataString(clientId)}&redirect_uri={Uri.EscapeDataString(redirectUri)}" +
         $"&state={Uri.EscapeDataString(state)}&code_challenge={challenge}&code_challenge_method=S256";
 

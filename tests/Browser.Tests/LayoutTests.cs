@@ -45,6 +45,12 @@ public sealed class LayoutTests(BrowserFixture fixture) : IClassFixture<BrowserF
             new { name = "An integration with a rather long name", redirect_uris = new[] { "https://integration.example/oauth/callback" }, type = "public" });
         var consent = "/oauth/authorize?response_type=code&scope=api&state=s&code_challenge_method=S256&code_challenge=" + new string('a', 43) +
             "&client_id=" + client.GetProperty("client_id").GetString() + "&redirect_uri=" + Uri.EscapeDataString("https://integration.example/oauth/callback");
+        // The longest consent page: a client registered for everything, asking for every scope.
+        string[] everything = ["installs:write", "api_tokens:write", "members:write", "oauth_clients:write", "audit:read", "workspace:write"]; // writes imply reads
+        var manager = await fixture.ApiAsync(HttpMethod.Post, "/v1/oauth_clients", account.Session, account.WorkspaceId,
+            new { name = "An integration that manages everything", redirect_uris = new[] { "https://integration.example/oauth/callback" }, type = "public", scopes = everything });
+        var consentAll = consent.Replace("scope=api", "scope=" + Uri.EscapeDataString(string.Join(' ', everything)), StringComparison.Ordinal)
+            .Replace(client.GetProperty("client_id").GetString()!, manager.GetProperty("client_id").GetString()!, StringComparison.Ordinal);
         var device = (await fixture.StartDeviceLoginAsync()).GetProperty("verification_uri_complete").GetString()!;
 
         (string Name, string Path, string? Click)[] anonymous = [("home", "/", null), ("login", "/login", null), ("signup", "/signup", null), ("not-found", "/no-such-page", null)];
@@ -52,7 +58,7 @@ public sealed class LayoutTests(BrowserFixture fixture) : IClassFixture<BrowserF
         [
             ("home-signed-in", "/", null), ("device", "/device", null), ("device-prefilled", device, null), ("device-confirm", device, "#lookup"),
             ("api-tokens", "/settings/api-tokens", null), ("sessions", "/settings/sessions", null), ("audit", "/settings/audit", null),
-            ("audit-mine", "/settings/audit?mine=true", null), ("consent", consent, null),
+            ("audit-mine", "/settings/audit?mine=true", null), ("consent", consent, null), ("consent-every-scope", consentAll, null),
             ("not-found-signed-in", "/no-such-page", null),
         ];
         var failures = new List<string>();

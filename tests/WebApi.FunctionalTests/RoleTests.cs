@@ -164,7 +164,7 @@ public abstract class RoleTests(AkuaApiFactory factory)
     }
 
     [Fact]
-    public async Task An_integration_acts_with_its_users_role_but_never_manages_credentials_members_roles_or_sessions()
+    public async Task An_integration_with_the_api_scope_acts_with_its_users_role_but_never_manages_credentials_members_roles_or_sessions()
     {
         var team = await ArrangeAsync();
         var owner = As(team, team.Owner.Token);
@@ -183,6 +183,7 @@ public abstract class RoleTests(AkuaApiFactory factory)
         await api.ExpectAsync(200, HttpMethod.Get, "/v1/api_tokens");
         await api.ExpectAsync(200, HttpMethod.Get, $"/v1/api_tokens/{tokenId}");
         await api.ExpectAsync(200, HttpMethod.Get, "/v1/members");
+        await api.ExpectAsync(200, HttpMethod.Get, "/v1/invitations"); // members:read, like the member list
         await api.ExpectAsync(200, HttpMethod.Get, "/v1/oauth_clients");
         var install = (await api.ExpectAsync(201, HttpMethod.Post, "/v1/installs", new { name = "web", product = "redis" })).GetProperty("id").GetString();
         await api.ExpectAsync(200, HttpMethod.Get, "/v1/installs");
@@ -192,30 +193,41 @@ public abstract class RoleTests(AkuaApiFactory factory)
         // Never anything that could outlive the grant or widen anyone's access, even as an owner.
         var newcomer = await factory.SignUpAsync("Newcomer");
         var pending = (await owner.ExpectAsync(201, HttpMethod.Post, "/v1/invitations", new { email = newcomer.Email, role = "member" })).GetProperty("id").GetString();
-        (HttpMethod, string, object?)[] refused =
+        // What acts on the user's own account: closed to every integration.
+        (HttpMethod, string, object?)[] account =
         [
-            (HttpMethod.Post, "/v1/invitations", new { email = Accounts.NewEmail(), role = "member" }),
-            (HttpMethod.Get, "/v1/invitations", null), // it names people by email
-            (HttpMethod.Delete, $"/v1/invitations/{pending}", null),
             (HttpMethod.Get, "/v1/user/invitations", null),
             (HttpMethod.Post, $"/v1/user/invitations/{pending}/accept", null),
             (HttpMethod.Post, $"/v1/user/invitations/{pending}/decline", null),
-            (HttpMethod.Post, "/v1/api_tokens", new { name = "minted by an integration" }),
-            (HttpMethod.Delete, $"/v1/api_tokens/{tokenId}", null),
-            (HttpMethod.Post, "/v1/oauth_clients", new { name = "Another", redirect_uris = new[] { OAuthFlow.RedirectUri } }),
-            (HttpMethod.Delete, $"/v1/oauth_clients/{clientId}", null),
-            (HttpMethod.Post, "/v1/members", new { email = newcomer.Email, role = "admin" }),
-            (HttpMethod.Patch, $"/v1/members/{team.Member.UserId}", new { role = "owner" }),
-            (HttpMethod.Delete, $"/v1/members/{team.Member.UserId}", null),
             (HttpMethod.Get, "/v1/sessions", null),
             (HttpMethod.Delete, $"/v1/sessions/{sessionId}", null),
             (HttpMethod.Delete, "/v1/sessions", null),
             (HttpMethod.Post, "/api/auth/sign-out", null),
         ];
-        foreach (var (method, url, body) in refused)
+        foreach (var (method, url, body) in account)
         {
             var error = await (await api.SendAsync(method, url, body)).AssertErrorAsync(403, "forbidden");
             Assert.Contains("integration", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+
+        // Credential management: not in `api`; a client must be registered for it (OAuthScopeTests).
+        (HttpMethod, string, object?, string)[] management =
+        [
+            (HttpMethod.Post, "/v1/invitations", new { email = Accounts.NewEmail(), role = "member" }, "members:write"),
+            (HttpMethod.Delete, $"/v1/invitations/{pending}", null, "members:write"),
+            (HttpMethod.Post, "/v1/members", new { email = newcomer.Email, role = "admin" }, "members:write"),
+            (HttpMethod.Post, "/v1/api_tokens", new { name = "minted by an integration" }, "api_tokens:write"),
+            (HttpMethod.Delete, $"/v1/api_tokens/{tokenId}", null, "api_tokens:write"),
+            (HttpMethod.Post, "/v1/oauth_clients", new { name = "Another", redirect_uris = new[] { OAuthFlow.RedirectUri } }, "oauth_clients:write"),
+            (HttpMethod.Delete, $"/v1/oauth_clients/{clientId}", null, "oauth_clients:write"),
+            (HttpMethod.Patch, $"/v1/members/{team.Member.UserId}", new { role = "owner" }, "members:write"),
+            (HttpMethod.Delete, $"/v1/members/{team.Member.UserId}", null, "members:write"),
+            (HttpMethod.Get, "/v1/audit_events", null, "audit:read"), // not in `api` either: it never was
+        ];
+        foreach (var (method, url, body, permission) in management)
+        {
+            var error = await (await api.SendAsync(method, url, body)).AssertErrorAsync(403, "insufficient_permission");
+            Assert.Contains(permission, error.GetProperty("message").GetString(), StringComparison.Ordinal);
         }
 
         // Nothing changed: the token works, the member is still a member, the owner's session lives.

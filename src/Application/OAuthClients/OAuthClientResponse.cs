@@ -3,10 +3,12 @@ using Mapster;
 
 namespace Akua.Application.OAuthClients;
 
-public sealed record OAuthClientResponse(string Id, string ClientId, string Name, IReadOnlyList<string> RedirectUris, OAuthClientType Type, long CreatedAt);
+/// <param name="Scopes">The scopes it may ask users for, write implying read.</param>
+public sealed record OAuthClientResponse(string Id, string ClientId, string Name, IReadOnlyList<string> RedirectUris, OAuthClientType Type, long CreatedAt, IReadOnlyList<string> Scopes);
 
 /// <summary>The answer of registration: a confidential client's secret, shown this once.</summary>
-public sealed record RegisteredOAuthClientResponse(string Id, string ClientId, string Name, IReadOnlyList<string> RedirectUris, OAuthClientType Type, long CreatedAt, string? ClientSecret)
+public sealed record RegisteredOAuthClientResponse(
+    string Id, string ClientId, string Name, IReadOnlyList<string> RedirectUris, OAuthClientType Type, long CreatedAt, IReadOnlyList<string> Scopes, string? ClientSecret)
 {
     /// <summary>The runtime parameter that carries the secret to show (null for a public client).</summary>
     public const string SecretParameter = "client_secret";
@@ -18,8 +20,10 @@ internal sealed class OAuthClientMapping : IRegister
 {
     public void Register(TypeAdapterConfig config)
     {
-        config.NewConfig<OAuthClient, OAuthClientResponse>();
+        config.NewConfig<OAuthClient, OAuthClientResponse>()
+            .Map(d => d.Scopes, s => Permissions.Names(s.Scopes));
         config.NewConfig<OAuthClient, RegisteredOAuthClientResponse>()
+            .Map(d => d.Scopes, s => Permissions.Names(s.Scopes))
             .Map(d => d.ClientSecret, _ => MapperExtensions.Given<string?>(RegisteredOAuthClientResponse.SecretParameter));
     }
 }

@@ -1,4 +1,5 @@
 using Akua.Domain.Common;
+using Akua.Domain.Workspaces;
 
 namespace Akua.Domain.OAuth;
 
@@ -16,12 +17,13 @@ public sealed class OAuthClient
     public const int MaxNameLength = 100;
     public const int MaxRedirectUris = 10;
     public const int MaxRedirectUriLength = 2000;
+    public const int MaxScopesLength = 512;
 
     private List<string> _redirectUris = [];
 
     private OAuthClient()
     {
-        ClientId = Name = null!;
+        ClientId = Name = ScopeNames = null!;
     }
 
     public OAuthClientId Id { get; private set; }
@@ -42,8 +44,18 @@ public sealed class OAuthClient
 
     public DateTimeOffset CreatedAt { get; private set; }
 
+    /// <summary>
+    /// The scopes it may ask users for, as stored (<see cref="Permissions.Format"/>, write implying read). Credential
+    /// management is in it only when its registration asked (<see cref="OAuthScopes.CredentialManagement"/>).
+    /// </summary>
+    public string ScopeNames { get; private set; }
+
+    public Permission Scopes => Permissions.ParseStored(ScopeNames);
+
+    /// <param name="scopes">What it may ask for; null for <see cref="OAuthScopes.ClientDefault"/>.</param>
     public static OAuthClient Register(
-        WorkspaceId workspace, string clientId, string name, OAuthClientType type, IEnumerable<string> redirectUris, byte[]? secretHash, TimeProvider clock)
+        WorkspaceId workspace, string clientId, string name, OAuthClientType type, IEnumerable<string> redirectUris, byte[]? secretHash, TimeProvider clock,
+        Permission? scopes = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(clientId);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -58,6 +70,12 @@ public sealed class OAuthClient
             throw new ArgumentException("A confidential client has a secret; a public one has none.", nameof(secretHash));
         }
 
+        var allowed = Permissions.WithImplied(scopes ?? OAuthScopes.ClientDefault);
+        if (allowed == Permission.None)
+        {
+            throw DomainException.Invalid("scopes needs at least one scope: leave it out for every scope but credential management.");
+        }
+
         return new OAuthClient
         {
             Id = EntityId.New<OAuthClientId>(clock),
@@ -68,7 +86,16 @@ public sealed class OAuthClient
             _redirectUris = uris.Distinct(StringComparer.Ordinal).ToList(),
             SecretHash = secretHash is null ? null : Common.SecretHash.Require(secretHash),
             CreatedAt = clock.GetUtcNow(),
+            ScopeNames = Permissions.Format(allowed),
         };
+    }
+
+    /// <summary>Whether users may grant it all of <paramref name="asked"/>; if not, the first scope it is not registered for.</summary>
+    public bool MayAsk(Permission asked, out string? notRegistered)
+    {
+        var beyond = asked & ~Scopes;
+        notRegistered = beyond == Permission.None ? null : Permissions.Names(beyond)[0];
+        return notRegistered is null;
     }
 
     /// <summary>Exact string match, as OAuth 2.1 requires: no prefixes, no wildcards.</summary>

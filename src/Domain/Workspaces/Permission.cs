@@ -97,6 +97,23 @@ public static class Permissions
     public static Permission ParseStored(string stored) => Stored.GetOrAdd(stored, static text =>
         text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Aggregate(Permission.None, (set, name) => TryParse(name, out var p) ? set | p : set));
 
+    /// <summary>What a single permission lets its holder do, in words (the consent page and the tokens page say these).</summary>
+    public static string Describe(Permission permission) => permission switch
+    {
+        Permission.InstallsRead => "See installs",
+        Permission.InstallsWrite => "Create and delete installs",
+        Permission.ApiTokensRead => "See API tokens: names, dates and use, never a token itself",
+        Permission.ApiTokensWrite => "Create, roll and revoke API tokens",
+        Permission.MembersRead => "See members and invitations, with their email addresses",
+        Permission.MembersWrite => "Invite and remove members and change their roles",
+        Permission.OAuthClientsRead => "See integrations",
+        Permission.OAuthClientsWrite => "Register and delete integrations",
+        Permission.AuditRead => "Read the audit log",
+        Permission.WorkspaceRead => "See the workspace's name and settings",
+        Permission.WorkspaceWrite => "Rename the workspace and change its settings",
+        _ => throw new ArgumentOutOfRangeException(nameof(permission), permission, "Not one permission."),
+    };
+
     /// <summary>The one name of a single permission (what a refusal names).</summary>
     public static string NameOf(Permission permission) => All.Single(p => p.Value == permission).Name;
 }

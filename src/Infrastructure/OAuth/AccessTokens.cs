@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Akua.Domain.OAuth;
 using Akua.Infrastructure.Security;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -82,8 +83,10 @@ public sealed class AccessTokens(SigningKeyStore keys, IIssuer issuer, TimeProvi
         }
 
         jwt.TryGetPayloadValue<string>("client_id", out var clientId);
-        // The issuer and audience it was accepted for travel with it: the credential cache re-checks them.
+        jwt.TryGetPayloadValue<string>("scope", out var scope);
+        // The issuer and audience it was accepted for travel with it: the credential cache re-checks them. What
+        // it may do is its scope (none without one), within its user's role in each workspace.
         return new Credential(CredentialKind.Jwt, id, Secrets.HashOf(token), user, null, null, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), clientId,
-            Issuer: parameters.ValidIssuer, Audience: parameters.ValidAudience);
+            Issuer: parameters.ValidIssuer, Audience: parameters.ValidAudience, Permissions: OAuthScopes.OfGranted(scope));
     }
 }

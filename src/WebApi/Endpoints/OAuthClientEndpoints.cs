@@ -10,7 +10,12 @@ namespace Akua.WebApi.Endpoints;
 /// <summary><c>/v1/oauth_clients</c>: the workspace's integrations (API.md section 7).</summary>
 public static class OAuthClientEndpoints
 {
-    public sealed record RegisterOAuthClientRequest(string Name, IReadOnlyList<string> RedirectUris, OAuthClientType Type = OAuthClientType.Confidential);
+    /// <param name="Scopes">
+    /// The scopes it may ask users for; omitted: every scope but <c>api_tokens:write</c>, <c>oauth_clients:write</c>
+    /// and <c>members:write</c>, which a client gets only by naming them here.
+    /// </param>
+    public sealed record RegisterOAuthClientRequest(
+        string Name, IReadOnlyList<string> RedirectUris, OAuthClientType Type = OAuthClientType.Confidential, IReadOnlyList<string>? Scopes = null);
 
     public static IEndpointRouteBuilder MapOAuthClientEndpoints(this IEndpointRouteBuilder app)
     {
@@ -18,7 +23,7 @@ public static class OAuthClientEndpoints
 
         group.MapPost("/", async (RegisterOAuthClientRequest body, IMediator mediator, CancellationToken ct) =>
         {
-            var created = await mediator.Send(new RegisterOAuthClientCommand(body.Name, body.RedirectUris ?? [], body.Type), ct);
+            var created = await mediator.Send(new RegisterOAuthClientCommand(body.Name, body.RedirectUris ?? [], body.Type, body.Scopes), ct);
             return TypedResults.Created($"/v1/oauth_clients/{created.Id}", created);
         }).WorkspaceScoped().WithName("createOAuthClient").WithSummary("Register an integration (owner or admin); a confidential client's secret is in this answer only").CarriesSecret();
 

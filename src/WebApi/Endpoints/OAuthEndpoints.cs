@@ -5,6 +5,7 @@ using Akua.Application.OAuth;
 using Akua.Application.OAuth.ExchangeAuthorizationCode;
 using Akua.Application.OAuth.RefreshAccessToken;
 using Akua.Application.OAuth.RevokeToken;
+using Akua.Domain.OAuth;
 using Akua.Infrastructure.OAuth;
 using Akua.WebApi.Http;
 using Mediator;
@@ -53,7 +54,7 @@ public static class OAuthEndpoints
                 ["code_challenge_methods_supported"] = new[] { "S256" },
                 // RFC 9207: every authorization response names its issuer (iss), success and error alike.
                 ["authorization_response_iss_parameter_supported"] = true,
-                ["scopes_supported"] = new[] { "api" },
+                ["scopes_supported"] = OAuthScopes.Supported,
                 ["token_endpoint_auth_methods_supported"] = new[] { "none", "client_secret_basic", "client_secret_post" },
                 ["revocation_endpoint_auth_methods_supported"] = new[] { "none", "client_secret_basic", "client_secret_post" },
                 ["access_token_signing_alg_values_supported"] = new[] { "ES256" },

@@ -2,6 +2,7 @@ using Akua.Domain.ApiTokens;
 using Akua.Domain.Common;
 using Akua.Domain.DeviceCodes;
 using Akua.Domain.Installs;
+using Akua.Domain.OAuth;
 using Akua.Domain.Revocations;
 using Akua.Domain.Sessions;
 using Akua.Domain.Users;
@@ -332,6 +333,34 @@ public abstract class PersistenceSuite(TestDatabase database)
 
         await using var read = database.NewContext();
         Assert.Equal(1, await read.Memberships.CountAsync(m => m.WorkspaceId == workspace.Id && m.Role == WorkspaceRole.Owner, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task An_integration_registered_before_scopes_may_ask_for_every_scope_but_credential_management()
+    {
+        var (_, workspace) = await SeedUserAndWorkspaceAsync();
+        var registered = OAuthClient.Register(workspace.Id, "new-" + Guid.NewGuid().ToString("N")[..12], "New", OAuthClientType.Public, ["https://app.example/cb"], null, _clock,
+            Permission.InstallsRead | Permission.ApiTokensWrite);
+        await using (var db = database.NewContext())
+        {
+            db.OAuthClients.Add(registered);
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+
+            // A row as an older node writes it: every column but Scopes. The column's default must be the
+            // client default, not an empty set (which would lock every existing integration out).
+            var legacyId = Guid.CreateVersion7();
+            var legacyClientId = "old-" + Guid.NewGuid().ToString("N")[..12];
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "OAuthClients" ("Id", "WorkspaceId", "ClientId", "Name", "Type", "RedirectUris", "SecretHash", "CreatedAt")
+                SELECT {legacyId}, "WorkspaceId", {legacyClientId}, "Name", "Type", "RedirectUris", "SecretHash", "CreatedAt" FROM "OAuthClients" WHERE "ClientId" = {registered.ClientId}
+                """, TestContext.Current.CancellationToken);
+
+            await using var read = database.NewContext();
+            var legacy = await read.OAuthClients.SingleAsync(c => c.ClientId == legacyClientId, TestContext.Current.CancellationToken);
+            Assert.Equal(OAuthScopes.ClientDefault, legacy.Scopes);
+            var loaded = await read.OAuthClients.SingleAsync(c => c.ClientId == registered.ClientId, TestContext.Current.CancellationToken);
+            Assert.Equal(Permission.InstallsRead | Permission.ApiTokensWrite | Permission.ApiTokensRead, loaded.Scopes);
+        }
     }
 
     private static string NewUserCode() => new Infrastructure.Security.Secrets().NewUserCode();

@@ -10,22 +10,35 @@ public static class OAuthFlow
 
     public static (string Verifier, string Challenge) NewPkce() => Pkce.New();
 
-    public static async Task<(string ClientId, string? Secret)> RegisterClientAsync(ApiClient admin, string type = "confidential", string redirectUri = RedirectUri)
+    /// <param name="scopes">What it may ask for; null leaves it out (every scope but credential management).</param>
+    public static async Task<(string ClientId, string? Secret)> RegisterClientAsync(ApiClient admin, string type = "confidential", string redirectUri = RedirectUri, string[]? scopes = null)
     {
-        var client = await admin.ExpectAsync(201, HttpMethod.Post, "/v1/oauth_clients", new { name = "Test Integration", redirect_uris = new[] { redirectUri }, type });
+        object body = scopes is null
+            ? new { name = "Test Integration", redirect_uris = new[] { redirectUri }, type }
+            : new { name = "Test Integration", redirect_uris = new[] { redirectUri }, type, scopes };
+        var client = await admin.ExpectAsync(201, HttpMethod.Post, "/v1/oauth_clients", body);
         return (client.GetProperty("client_id").GetString()!, client.TryGetProperty("client_secret", out var s) ? s.GetString() : null);
     }
 
-    public static Dictionary<string, string> Request(string clientId, string challenge, string state = "xyz", string redirectUri = RedirectUri) => new()
+    /// <param name="scope">The scope asked for; null leaves the parameter out.</param>
+    public static Dictionary<string, string> Request(string clientId, string challenge, string state = "xyz", string redirectUri = RedirectUri, string? scope = "api")
     {
-        ["client_id"] = clientId,
-        ["redirect_uri"] = redirectUri,
-        ["response_type"] = "code",
-        ["scope"] = "api",
-        ["state"] = state,
-        ["code_challenge"] = challenge,
-        ["code_challenge_method"] = "S256",
-    };
+        var request = new Dictionary<string, string>
+        {
+            ["client_id"] = clientId,
+            ["redirect_uri"] = redirectUri,
+            ["response_type"] = "code",
+            ["state"] = state,
+            ["code_challenge"] = challenge,
+            ["code_challenge_method"] = "S256",
+        };
+        if (scope is not null)
+        {
+            request["scope"] = scope;
+        }
+
+        return request;
+    }
 
     public static string Url(Dictionary<string, string> parameters) => QueryHelpers.AddQueryString("/oauth/authorize", parameters!);
 
@@ -47,12 +60,14 @@ public static class OAuthFlow
     /// An integration's access token for <paramref name="user"/>, the whole way a real one is got: a client
     /// registered in the user's workspace, the consent page approved in a signed-in browser, the code exchanged.
     /// </summary>
-    public static async Task<string> AccessTokenAsync(AkuaApiFactory factory, TestUser user, string? host = null)
+    /// <param name="scope">What the integration asks for.</param>
+    /// <param name="registeredFor">The scopes its client is registered for; null for the default.</param>
+    public static async Task<string> AccessTokenAsync(AkuaApiFactory factory, TestUser user, string? host = null, string scope = "api", string[]? registeredFor = null)
     {
-        var (clientId, secret) = await RegisterClientAsync(factory.Api(user.Token, user.WorkspaceId));
+        var (clientId, secret) = await RegisterClientAsync(factory.Api(user.Token, user.WorkspaceId), scopes: registeredFor);
         var browser = await BrowserSessions.SignInAsync(factory, user);
         var (verifier, challenge) = NewPkce();
-        var code = (await ApproveAsync(browser, Request(clientId, challenge)))["code"];
+        var code = (await ApproveAsync(browser, Request(clientId, challenge, scope: scope)))["code"];
         using var exchange = new HttpRequestMessage(HttpMethod.Post, "/oauth/token")
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string>

@@ -72,6 +72,8 @@ internal sealed class WhoAmIHandler(Deferred<IApplicationDbContext> db, ICurrent
             user = memory.Set(userId, mapper.Map<UserResponse>(found), Display);
         }
 
-        return new WhoAmIResponse(credential.Kind, credential.Id, null, expiresAt, now, user, null, null, credential.ClientId, null); // a user's rights depend on the workspace
+        // A user's rights depend on the workspace (its role there); a JWT says what its scope allows within them.
+        var scoped = credential.Kind == CredentialKind.Jwt ? Permissions.Names(credential.Permissions ?? Permission.None) : null;
+        return new WhoAmIResponse(credential.Kind, credential.Id, null, expiresAt, now, user, null, null, credential.ClientId, scoped);
     }
 }

@@ -13,7 +13,6 @@ public sealed record CreateApiTokenCommand(string Name, long? ExpiresAt, Workspa
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
     public static Permission Permission => Permission.ApiTokensWrite;
-    public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
 internal sealed class CreateApiTokenHandler(ApiTokenIssuer issuer, IAuditTrail audit, WorkspaceScope workspace, IMapper mapper)

@@ -6,7 +6,6 @@ public sealed record GetApiTokenQuery(string Id) : IQuery<ApiTokenResponse>, IWo
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
     public static Permission Permission => Permission.ApiTokensRead;
-    public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 
 internal sealed class GetApiTokenHandler(IApplicationDbContext db, WorkspaceScope workspace, IMapper mapper)

@@ -17,7 +17,6 @@ public sealed record GetApiTokenUsageQuery(IReadOnlyList<string> Ids) : IQuery<I
 
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
     public static Permission Permission => Permission.ApiTokensRead;
-    public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 
 internal sealed class GetApiTokenUsageHandler(IApplicationDbContext db, WorkspaceScope workspace, TimeProvider clock)

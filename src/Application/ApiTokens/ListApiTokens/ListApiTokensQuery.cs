@@ -4,7 +4,6 @@ public sealed record ListApiTokensQuery(PageRequest Page) : IQuery<Page<ApiToken
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
     public static Permission Permission => Permission.ApiTokensRead;
-    public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 
 internal sealed class ListApiTokensHandler(IApplicationDbContext db, WorkspaceScope workspace, IMapper mapper)

@@ -7,7 +7,6 @@ public sealed record RevokeApiTokenCommand(string Id) : ICommand, IWorkspaceRequ
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
     public static Permission Permission => Permission.ApiTokensWrite;
-    public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
 internal sealed class RevokeApiTokenHandler(IApplicationDbContext db, IAuditTrail audit, WorkspaceScope workspace, TimeProvider clock)

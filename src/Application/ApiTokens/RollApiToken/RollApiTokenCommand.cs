@@ -16,7 +16,6 @@ public sealed record RollApiTokenCommand(string Id, long? ExpiresIn, long? Expir
 
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
     public static Permission Permission => Permission.ApiTokensWrite;
-    public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
 internal sealed class RollApiTokenHandler(

@@ -5,7 +5,6 @@ public sealed record ListAuditEventsQuery(PageRequest Page, AuditFilter Filter) 
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
     public static Permission Permission => Permission.AuditRead;
-    public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
 internal sealed class ListAuditEventsHandler(IApplicationDbContext db, WorkspaceScope workspace, IMapper mapper)

@@ -19,8 +19,8 @@ public interface IAuthenticatedRequest
 /// Runs in one workspace and needs at least <see cref="MinimumRole"/> there, and the <see cref="Permission"/> it
 /// names (a workspace API token may hold fewer than its role allows). The workspace comes from the credential
 /// and the <c>Akua-Context</c> header (API.md section 4), or from the route for requests that also implement
-/// <see cref="ITargetsWorkspace"/>. Next to the role it declares whether an integration's OAuth access token may
-/// send it.
+/// <see cref="ITargetsWorkspace"/>. An integration's OAuth access token may send it when its scope holds the
+/// permission (as a token's permissions do), and its user's role is enough.
 /// </summary>
 public interface IWorkspaceRequest
 {
@@ -28,8 +28,6 @@ public interface IWorkspaceRequest
 
     /// <summary>The one permission the request needs (<c>installs:write</c>); a refusal is 403 <c>insufficient_permission</c>.</summary>
     static abstract Permission Permission { get; }
-
-    static abstract IntegrationAccess Integrations { get; }
 }
 
 /// <summary>A workspace request whose route names the workspace (<c>/v1/workspaces/{id}</c>): the route wins.</summary>
@@ -39,9 +37,9 @@ public interface ITargetsWorkspace
 }
 
 /// <summary>
-/// What an OAuth access token (an integration acting for its user) may do. An integration's access ends when
-/// its grant is revoked; anything that would let it outlive that (minting API tokens, registering clients,
-/// adding members, changing roles, approving logins, holding sessions) is <see cref="Refused"/>.
+/// Whether an OAuth access token (an integration acting for its user) may send a request outside workspaces.
+/// What acts on the user's account itself (approving sign-ins, answering invitations, holding sessions) is
+/// <see cref="Refused"/>. In a workspace the token's scope decides instead (<see cref="IWorkspaceRequest"/>).
 /// </summary>
 public enum IntegrationAccess
 {

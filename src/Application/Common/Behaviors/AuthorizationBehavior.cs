@@ -24,14 +24,15 @@ internal sealed class AuthorizationBehavior<TMessage, TResponse>(ICurrentPrincip
                 break;
             case RequirementKind.Workspace:
                 var credential = RequireCredential();
-                RefuseIntegrationUnlessAllowed(credential);
                 var (workspace, role) = await ResolveWorkspaceAsync(credential, message, cancellationToken);
                 if (role < Required.MinimumRole)
                 {
                     throw DomainException.Forbidden($"This needs the {Required.MinimumRole.ToString().ToLowerInvariant()} role in the workspace; you have {role.ToString().ToLowerInvariant()}.");
                 }
 
-                // What the credential may do here: its role's rights, narrowed by the permissions a token holds.
+                // What the credential may do here: its role's rights, narrowed by a token's permissions or a JWT's
+                // scope (an integration reaches credential management only through a scope its client was
+                // registered for and its user approved).
                 var granted = Permissions.OfRole(role) & (credential.Permissions ?? Permissions.Everything);
                 if ((granted & Required.Permission) == 0)
                 {
@@ -52,7 +53,10 @@ internal sealed class AuthorizationBehavior<TMessage, TResponse>(ICurrentPrincip
     private Credential RequireCredential() =>
         principal.Credential ?? throw DomainException.Unauthorized("A valid bearer token is required.");
 
-    /// <summary>An integration acts for its user only where the request says it may (before any workspace is read).</summary>
+    /// <summary>
+    /// Outside workspaces an integration acts for its user only where the request says it may; in a workspace its
+    /// scope decides, like a token's permissions.
+    /// </summary>
     private static void RefuseIntegrationUnlessAllowed(Credential credential)
     {
         if (credential.Kind == CredentialKind.Jwt && Required.Integrations != IntegrationAccess.Allowed)
@@ -63,7 +67,7 @@ internal sealed class AuthorizationBehavior<TMessage, TResponse>(ICurrentPrincip
 
     /// <summary>The 403's message: why, and what to use instead.</summary>
     public const string IntegrationRefusal =
-        "An integration's OAuth access token cannot manage credentials, members, roles or sessions: use your own session (cnap auth login) or a workspace API token.";
+        "An integration's OAuth access token cannot approve sign-ins, answer invitations or see or end sessions: use your own session (cnap auth login).";
 
     private async Task<(WorkspaceId Workspace, WorkspaceRole Role)> ResolveWorkspaceAsync(Credential credential, TMessage message, CancellationToken cancellationToken)
     {
@@ -139,7 +143,7 @@ internal sealed class AuthorizationBehavior<TMessage, TResponse>(ICurrentPrincip
         {
             if (typeof(IWorkspaceRequest).IsAssignableFrom(request))
             {
-                return new(RequirementKind.Workspace, Declared<WorkspaceRole>(request, nameof(IWorkspaceRequest.MinimumRole)), IntegrationsOf(request),
+                return new(RequirementKind.Workspace, Declared<WorkspaceRole>(request, nameof(IWorkspaceRequest.MinimumRole)), IntegrationAccess.Allowed,
                     Declared<Permission>(request, nameof(IWorkspaceRequest.Permission)));
             }
 
@@ -153,7 +157,7 @@ internal sealed class AuthorizationBehavior<TMessage, TResponse>(ICurrentPrincip
                 : new(RequirementKind.Undeclared, default, IntegrationAccess.Refused);
         }
 
-        private static IntegrationAccess IntegrationsOf(Type request) => Declared<IntegrationAccess>(request, nameof(IWorkspaceRequest.Integrations));
+        private static IntegrationAccess IntegrationsOf(Type request) => Declared<IntegrationAccess>(request, nameof(IAuthenticatedRequest.Integrations));
 
         // Static abstract members are read once per request type (this record is cached in a static field).
         private static T Declared<T>(Type request, string name) =>

@@ -17,8 +17,9 @@ public enum CredentialKind
 /// <param name="Issuer">A JWT's <c>iss</c>: a cached JWT is accepted again only where this is still the issuer.</param>
 /// <param name="Audience">A JWT's <c>aud</c>, re-checked the same way.</param>
 /// <param name="Permissions">
-/// What a workspace API token may do (write implying read), when it was made with permissions; null for every
-/// right its role has (and for a session).
+/// What the credential may do (write implying read) within its role: a workspace API token's permissions, when it
+/// was made with some, or a JWT's granted scope; null for every right its role has (a session, a token made
+/// without permissions).
 /// </param>
 public sealed record Credential(
     CredentialKind Kind,

@@ -6,7 +6,6 @@ public sealed record CreateInstallCommand(string Name, string Product) : IComman
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
     public static Permission Permission => Permission.InstallsWrite;
-    public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 
 internal sealed class CreateInstallHandler(IApplicationDbContext db, WorkspaceScope workspace, IMapper mapper, TimeProvider clock)

@@ -4,7 +4,6 @@ public sealed record DeleteInstallCommand(string Id) : ICommand, IWorkspaceReque
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
     public static Permission Permission => Permission.InstallsWrite;
-    public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 
 internal sealed class DeleteInstallHandler(IApplicationDbContext db, WorkspaceScope workspace) : ICommandHandler<DeleteInstallCommand>

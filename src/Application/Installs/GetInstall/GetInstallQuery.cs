@@ -4,7 +4,6 @@ public sealed record GetInstallQuery(string Id) : IQuery<InstallResponse>, IWork
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
     public static Permission Permission => Permission.InstallsRead;
-    public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 
 internal sealed class GetInstallHandler(IApplicationDbContext db, WorkspaceScope workspace, IMapper mapper)

@@ -4,7 +4,6 @@ public sealed record ListInstallsQuery(PageRequest Page) : IQuery<Page<InstallRe
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
     public static Permission Permission => Permission.InstallsRead;
-    public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 
 internal sealed class ListInstallsHandler(IApplicationDbContext db, WorkspaceScope workspace, IMapper mapper)

@@ -14,7 +14,6 @@ public sealed record InviteMemberCommand(string? Email, string? UserId, Workspac
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
     public static Permission Permission => Permission.MembersWrite;
-    public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
 internal sealed class InviteMemberHandler(IApplicationDbContext db, IAuditTrail audit, WorkspaceScope workspace, ICurrentPrincipal principal, ISecrets secrets, IIssuer issuer, IMapper mapper, TimeProvider clock)

@@ -5,7 +5,6 @@ public sealed record ListInvitationsQuery(PageRequest Page) : IQuery<Page<Invita
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
     public static Permission Permission => Permission.MembersRead;
-    public static IntegrationAccess Integrations => IntegrationAccess.Refused; // it names people by email
 }
 
 internal sealed class ListInvitationsHandler(IApplicationDbContext db, WorkspaceScope workspace, IMapper mapper, TimeProvider clock)

@@ -8,7 +8,6 @@ public sealed record RevokeInvitationCommand(string Id) : ICommand, IWorkspaceRe
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
     public static Permission Permission => Permission.MembersWrite;
-    public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
 internal sealed class RevokeInvitationHandler(IApplicationDbContext db, IAuditTrail audit, WorkspaceScope workspace, TimeProvider clock)

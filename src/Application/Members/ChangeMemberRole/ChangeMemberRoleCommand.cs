@@ -5,7 +5,6 @@ public sealed record ChangeMemberRoleCommand(string UserId, WorkspaceRole Role) 
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
     public static Permission Permission => Permission.MembersWrite;
-    public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
 internal sealed class ChangeMemberRoleHandler(IApplicationDbContext db, IAuditTrail audit, WorkspaceScope workspace, IMapper mapper, TimeProvider clock)

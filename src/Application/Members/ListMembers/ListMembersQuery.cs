@@ -4,7 +4,6 @@ public sealed record ListMembersQuery(PageRequest Page) : IQuery<Page<MemberResp
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
     public static Permission Permission => Permission.MembersRead;
-    public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 
 internal sealed class ListMembersHandler(IApplicationDbContext db, WorkspaceScope workspace, IMapper mapper)

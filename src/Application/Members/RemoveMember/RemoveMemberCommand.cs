@@ -5,7 +5,6 @@ public sealed record RemoveMemberCommand(string UserId) : ICommand, IWorkspaceRe
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
     public static Permission Permission => Permission.MembersWrite;
-    public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
 internal sealed class RemoveMemberHandler(IApplicationDbContext db, IAuditTrail audit, WorkspaceScope workspace, TimeProvider clock)

@@ -17,12 +17,12 @@ internal sealed class DecideAuthorizationHandler(IApplicationDbContext db, IAudi
         var user = principal.RequireUser();
         var request = command.Request;
         var (client, _) = await AuthorizationChecks.ClientAndRedirectAsync(db, request, cancellationToken);
-        if (AuthorizationChecks.RedirectError(request, issuer.Issuer) is { } error)
+        if (AuthorizationChecks.RedirectError(request, client, issuer.Issuer, out var granted) is { } error)
         {
             return error;
         }
 
-        var scope = request.Scope ?? OAuthScopes.Default;
+        var scope = granted.Text;
         audit.Record(command.Approve ? AuditActions.GrantIssued : AuditActions.GrantDenied, AuditTarget.Of("oauth_client", client.Id), client.WorkspaceId,
             details: new() { ["client_id"] = client.ClientId, ["name"] = client.Name, ["scope"] = scope });
         if (!command.Approve)

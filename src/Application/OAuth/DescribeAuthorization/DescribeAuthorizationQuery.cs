@@ -13,11 +13,13 @@ public sealed record DescribeAuthorizationQuery(AuthorizationRequest Request) : 
 }
 
 /// <summary>
-/// What the consent page shows (who approves, which application of which workspace, and the host the browser
-/// goes to next), or where to send the browser with an error instead.
+/// What the consent page shows (who approves, which application of which workspace, what it may do, and the
+/// host the browser goes to next), or where to send the browser with an error instead.
 /// </summary>
+/// <param name="Scope">The scope as asked (or the default), what the grant will carry.</param>
+/// <param name="Permissions">What that scope lets the application do, write implying read.</param>
 public sealed record AuthorizationPrompt(
-    string ClientName, string WorkspaceName, string Scope, string? ErrorRedirect, string AccountName, string AccountEmail, string RedirectHost);
+    string ClientName, string WorkspaceName, string Scope, Permission Permissions, string? ErrorRedirect, string AccountName, string AccountEmail, string RedirectHost);
 
 internal sealed class DescribeAuthorizationHandler(IApplicationDbContext db, ICurrentPrincipal principal, IIssuer issuer)
     : IQueryHandler<DescribeAuthorizationQuery, AuthorizationPrompt>
@@ -25,13 +27,13 @@ internal sealed class DescribeAuthorizationHandler(IApplicationDbContext db, ICu
     public async ValueTask<AuthorizationPrompt> Handle(DescribeAuthorizationQuery query, CancellationToken cancellationToken)
     {
         var (client, workspace) = await AuthorizationChecks.ClientAndRedirectAsync(db, query.Request, cancellationToken);
-        var error = AuthorizationChecks.RedirectError(query.Request, issuer.Issuer);
+        var error = AuthorizationChecks.RedirectError(query.Request, client, issuer.Issuer, out var scope);
         var userId = principal.RequireUser();
         var account = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.Name, u.Email }).SingleAsync(cancellationToken);
         // The redirect URI is registered (checked above), so it parses; a native app's scheme has no host.
         var target = new Uri(query.Request.RedirectUri!);
         var host = target.IsDefaultPort || string.IsNullOrEmpty(target.Host) ? target.Host : $"{target.Host}:{target.Port}";
-        return new AuthorizationPrompt(client.Name, workspace, query.Request.Scope ?? OAuthScopes.Default, error,
+        return new AuthorizationPrompt(client.Name, workspace, scope.Text, scope.Permissions, error,
             account.Name, account.Email, host.Length > 0 ? host : target.Scheme + ":");
     }
 }
@@ -55,17 +57,20 @@ internal static class AuthorizationChecks
         return (client, workspace);
     }
 
-    /// <summary>The error to send back to a trusted redirect URI, or null when the request is well-formed.</summary>
-    public static string? RedirectError(AuthorizationRequest request, string issuer)
+    /// <summary>
+    /// The error to send back to a trusted redirect URI, or null when the request is well-formed; then
+    /// <paramref name="scope"/> is what a grant would carry.
+    /// </summary>
+    public static string? RedirectError(AuthorizationRequest request, OAuthClient client, string issuer, out GrantedScope scope)
     {
+        var scopeError = GrantedScope.TryResolve(request.Scope, client, out scope);
         var (error, description) = request switch
         {
             { ResponseType: not "code" } => ("unsupported_response_type", "Only response_type=code is supported."),
             { CodeChallenge: null or "" } => ("invalid_request", "PKCE is required: send code_challenge with code_challenge_method=S256."),
             { CodeChallengeMethod: not "S256" } => ("invalid_request", "Only code_challenge_method=S256 is supported."),
             { CodeChallenge.Length: < 43 or > 128 } => ("invalid_request", "code_challenge is malformed."),
-            { Scope: { } scope } when scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(s => !OAuthScopes.Supported.Contains(s)) =>
-                ("invalid_scope", "Unknown scope."),
+            _ when scopeError is not null => ("invalid_scope", scopeError),
             _ => (null, null),
         };
         return error is null ? null : Redirect(request, issuer, [("error", error), ("error_description", description!)]);
@@ -87,5 +92,43 @@ internal static class AuthorizationChecks
 
         var query = string.Join('&', all.Select(p => $"{Uri.EscapeDataString(p.Name)}={Uri.EscapeDataString(p.Value)}"));
         return request.RedirectUri + (request.RedirectUri!.Contains('?', StringComparison.Ordinal) ? "&" : "?") + query;
+    }
+}
+
+/// <summary>The scope a grant carries: its text (signed into the access token) and what it lets the token do.</summary>
+public readonly record struct GrantedScope(string Text, Permission Permissions)
+{
+    /// <summary>
+    /// The scope of a request to <paramref name="client"/>, or why it cannot be granted: a name this server does
+    /// not know, or one the client is not registered for. Without a scope, the client gets <c>api</c> (as before
+    /// scopes were permissions), or as much of it as its registration allows.
+    /// </summary>
+    public static string? TryResolve(string? requested, OAuthClient client, out GrantedScope scope)
+    {
+        scope = default;
+        if (string.IsNullOrWhiteSpace(requested))
+        {
+            var allowed = client.Scopes & OAuthScopes.ApiAlias;
+            if (allowed == Permission.None)
+            {
+                return "This application must name the scopes it needs (scope).";
+            }
+
+            scope = allowed == OAuthScopes.ApiAlias ? new(OAuthScopes.Api, allowed) : new(Akua.Domain.Workspaces.Permissions.Format(allowed), allowed);
+            return null;
+        }
+
+        if (!OAuthScopes.TryParse(requested, out var asked, out var unknown))
+        {
+            return $"Unknown scope '{(unknown!.Length > 40 ? unknown[..40] : unknown)}': one of {string.Join(", ", OAuthScopes.Supported)}.";
+        }
+
+        if (!client.MayAsk(asked, out var notRegistered))
+        {
+            return $"This application is not registered for the scope {notRegistered}.";
+        }
+
+        scope = new(OAuthScopes.Normalize(requested), asked);
+        return null;
     }
 }

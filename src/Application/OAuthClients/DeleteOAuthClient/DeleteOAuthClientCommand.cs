@@ -7,7 +7,6 @@ public sealed record DeleteOAuthClientCommand(string Id) : ICommand, IWorkspaceR
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
     public static Permission Permission => Permission.OAuthClientsWrite;
-    public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
 internal sealed class DeleteOAuthClientHandler(IApplicationDbContext db, IAuditTrail audit, WorkspaceScope workspace) : ICommandHandler<DeleteOAuthClientCommand>

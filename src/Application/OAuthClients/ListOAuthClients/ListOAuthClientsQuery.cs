@@ -4,7 +4,6 @@ public sealed record ListOAuthClientsQuery(PageRequest Page) : IQuery<Page<OAuth
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
     public static Permission Permission => Permission.OAuthClientsRead;
-    public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 
 internal sealed class ListOAuthClientsHandler(IApplicationDbContext db, WorkspaceScope workspace, IMapper mapper)

@@ -3,12 +3,15 @@ using Akua.Domain.OAuth;
 namespace Akua.Application.OAuthClients.RegisterOAuthClient;
 
 /// <summary>Registers an integration in the current workspace (owner or admin).</summary>
-public sealed record RegisterOAuthClientCommand(string Name, IReadOnlyList<string> RedirectUris, OAuthClientType Type)
+/// <param name="Scopes">
+/// The scopes it may ask users for (permission names, or <c>api</c>); null for every one but credential
+/// management (<see cref="OAuthScopes.CredentialManagement"/>), which it gets only by naming it here.
+/// </param>
+public sealed record RegisterOAuthClientCommand(string Name, IReadOnlyList<string> RedirectUris, OAuthClientType Type, IReadOnlyList<string>? Scopes = null)
     : ICommand<RegisteredOAuthClientResponse>, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
     public static Permission Permission => Permission.OAuthClientsWrite;
-    public static IntegrationAccess Integrations => IntegrationAccess.Refused;
 }
 
 internal sealed class RegisterOAuthClientHandler(IApplicationDbContext db, IAuditTrail audit, ISecrets secrets, WorkspaceScope workspace, IMapper mapper, TimeProvider clock)
@@ -16,11 +19,26 @@ internal sealed class RegisterOAuthClientHandler(IApplicationDbContext db, IAudi
 {
     public ValueTask<RegisteredOAuthClientResponse> Handle(RegisterOAuthClientCommand command, CancellationToken cancellationToken)
     {
+        Permission? scopes = null;
+        if (command.Scopes is { } names)
+        {
+            OAuthScopes.TryParse(string.Join(' ', names), out var asked, out _); // the validator named any unknown one
+            // Credential management only from someone who holds it: registering a client is no way around one's own limits.
+            if ((asked & OAuthScopes.CredentialManagement & ~workspace.Granted) is var beyond and not Permission.None)
+            {
+                throw DomainException.Forbidden(
+                    $"This credential cannot register an integration for {string.Join(", ", Permissions.Names(beyond))}, which it does not hold.",
+                    AuthorizationCodes.InsufficientPermission);
+            }
+
+            scopes = asked;
+        }
+
         var secret = command.Type == OAuthClientType.Confidential ? secrets.NewClientSecret() : (NewSecret?)null;
-        var client = OAuthClient.Register(workspace.Id, secrets.NewClientId(), command.Name, command.Type, command.RedirectUris, secret?.Hash, clock);
+        var client = OAuthClient.Register(workspace.Id, secrets.NewClientId(), command.Name, command.Type, command.RedirectUris, secret?.Hash, clock, scopes);
         db.OAuthClients.Add(client);
         audit.Record(AuditActions.OAuthClientRegistered, AuditTarget.Of("oauth_client", client.Id), workspace.Id,
-            details: new() { ["client_id"] = client.ClientId, ["name"] = client.Name, ["type"] = command.Type.ToString().ToLowerInvariant() });
+            details: new() { ["client_id"] = client.ClientId, ["name"] = client.Name, ["type"] = command.Type.ToString().ToLowerInvariant(), ["scopes"] = client.ScopeNames });
         return ValueTask.FromResult(mapper.Map<OAuthClient, RegisteredOAuthClientResponse>(client, RegisteredOAuthClientResponse.SecretParameter, secret?.Value));
     }
 }

@@ -5,7 +5,6 @@ public sealed record GetWorkspaceQuery(string WorkspaceId) : IQuery<WorkspaceRes
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Member;
     public static Permission Permission => Permission.WorkspaceRead;
-    public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 
 internal sealed class GetWorkspaceHandler(IApplicationDbContext db, WorkspaceScope workspace, IMapper mapper)

@@ -9,7 +9,6 @@ public sealed record UpdateWorkspaceCommand(string WorkspaceId, string? Name, st
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
     public static Permission Permission => Permission.WorkspaceWrite;
-    public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
 }
 
 internal sealed class UpdateWorkspaceHandler(IApplicationDbContext db, IAuditTrail audit, WorkspaceScope workspace, IMapper mapper, TimeProvider clock)

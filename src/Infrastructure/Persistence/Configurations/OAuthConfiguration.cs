@@ -16,6 +16,8 @@ internal sealed class OAuthClientConfiguration : IEntityTypeConfiguration<OAuthC
         builder.Property(c => c.SecretHash).HasMaxLength(SecretHash.Length);
         builder.Ignore(c => c.RedirectUris);
         builder.PrimitiveCollection<List<string>>("_redirectUris").HasColumnName("RedirectUris");
+        builder.Property(c => c.ScopeNames).HasColumnName("Scopes").HasMaxLength(OAuthClient.MaxScopesLength);
+        builder.Ignore(c => c.Scopes);
         builder.HasIndex(c => new { c.WorkspaceId, c.CreatedAt });
         builder.HasOne<Workspace>().WithMany().HasForeignKey(c => c.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -1,6 +1,8 @@
 using Akua.Application.OAuth;
 using Akua.Application.OAuth.DecideAuthorization;
 using Akua.Application.OAuth.DescribeAuthorization;
+using Akua.Domain.OAuth;
+using Akua.Domain.Workspaces;
 using Akua.WebApi.Http;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
@@ -35,6 +37,18 @@ public sealed class AuthorizeModel(IMediator mediator) : AkuaPage(mediator)
     public string? CodeChallengeMethod { get; set; }
 
     public AuthorizationPrompt? Prompt { get; private set; }
+
+    /// <summary>What the grant lets the application do, in words, with its scope name; credential management marked.</summary>
+    public IEnumerable<(string Name, string Words, bool Manages)> Granted => Permissions.All
+        .Where(p => Prompt is { } prompt && (prompt.Permissions & p.Value) == p.Value)
+        .Select(p => (p.Name, Permissions.Describe(p.Value), (OAuthScopes.CredentialManagement & p.Value) != 0));
+
+    public bool ManagesCredentials => Prompt is { } prompt && (prompt.Permissions & OAuthScopes.CredentialManagement) != 0;
+
+    /// <summary>The credential management this request leaves out, in words (what a user most wants to know it cannot do).</summary>
+    public IReadOnlyList<string> NotGranted => Permissions.All
+        .Where(p => (OAuthScopes.CredentialManagement & p.Value) != 0 && Prompt is { } prompt && (prompt.Permissions & p.Value) == 0)
+        .Select(p => Permissions.Describe(p.Value) is var words ? char.ToLowerInvariant(words[0]) + words[1..] : "").ToList();
 
     /// <summary>How long an unused grant lasts: its refresh token's lifetime, renewed on every refresh.</summary>
     public static int RefreshDays => (int)Akua.Domain.OAuth.RefreshToken.Lifetime.TotalDays;
