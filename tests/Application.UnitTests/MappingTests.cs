@@ -60,7 +60,7 @@ public sealed class MappingTests
         var listed = mapper.Map<ApiTokenResponse>(token);
         var created = mapper.Map<ApiToken, CreatedApiTokenResponse>(token, CreatedApiTokenResponse.TokenParameter, "sk_akua_the_secret");
 
-        Assert.Equal(new CreatedApiTokenResponse(listed.Id, listed.WorkspaceId, "ci", "sk_akua_abcd", WorkspaceRole.Member, listed.CreatedAt, null, null, "usr_01a21fbab89c7395ad60877a04aaaca9", null, created.Permissions, "sk_akua_the_secret"), created);
+        Assert.Equal(new CreatedApiTokenResponse(listed.Id, listed.WorkspaceId, "ci", "sk_akua_abcd", WorkspaceRole.Member, listed.CreatedAt, null, null, "usr_01a21fbab89c7395ad60877a04aaaca9", null, created.Permissions, null, "sk_akua_the_secret"), created);
         Assert.Equal(listed.Permissions, created.Permissions);
         Assert.Equal(["installs:read", "api_tokens:read", "members:read", "oauth_clients:read", "workspace:read"], listed.Permissions); // a member's rights
         Assert.Equal("usr_01a21fbab89c7395ad60877a04aaaca9", listed.CreatedBy);

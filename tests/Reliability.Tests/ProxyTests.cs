@@ -100,6 +100,33 @@ public sealed class ProxyTests(NginxClusterFixture fixture) : IClassFixture<Ngin
         Assert.False(login.Headers.Contains("Strict-Transport-Security"), "a spoofed X-Forwarded-Proto made the node think it was https");
     }
 
+    /// <summary>
+    /// An address-bound token (issue 19) is judged by the client's address as nginx saw it: not the proxy's, and
+    /// not what a client writes into X-Forwarded-For itself.
+    /// </summary>
+    [Fact]
+    public async Task An_address_bound_token_is_judged_by_the_clients_address_behind_the_proxy()
+    {
+        var proxy = fixture.Require();
+        using var ci = proxy.ClientFrom("127.0.0.7");
+        using var elsewhere = proxy.ClientFrom("127.0.0.8");
+        elsewhere.DefaultRequestHeaders.Add("X-Forwarded-For", "127.0.0.7"); // claims to be the CI runner
+        var (_, session, workspace) = await Api.SignUpAsync(ci);
+        var created = await JsonAsync(await Api.SendAsync(ci, HttpMethod.Post, "/v1/api_tokens", session, workspace,
+            new { name = "ci", permissions = new[] { "installs:write" }, allowed_ips = new[] { "127.0.0.7" } }));
+        var token = created.GetProperty("token").GetString()!;
+
+        Assert.Equal(HttpStatusCode.OK, (await Api.SendAsync(ci, HttpMethod.Get, "/v1/installs", token)).StatusCode);
+        var refused = await Api.SendAsync(elsewhere, HttpMethod.Get, "/v1/installs", token);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("ip_not_allowed", (await JsonAsync(refused)).GetProperty("error").GetProperty("code").GetString());
+
+        // The proxy itself (127.0.0.1, the address every node sees) is not the client either.
+        var toProxyAddress = await JsonAsync(await Api.SendAsync(ci, HttpMethod.Post, "/v1/api_tokens", session, workspace,
+            new { name = "proxy-bound", allowed_ips = new[] { "127.0.0.1" } }));
+        Assert.Equal(HttpStatusCode.Forbidden, (await Api.SendAsync(ci, HttpMethod.Get, "/v1/installs", toProxyAddress.GetProperty("token").GetString()!)).StatusCode);
+    }
+
     [Fact]
     public async Task Per_address_limits_count_each_client_not_the_proxy()
     {

@@ -3,15 +3,16 @@ using Akua.Domain.ApiTokens;
 namespace Akua.Application.ApiTokens;
 
 /// <summary>
-/// Issues a workspace API token the one way creation and rolling share: never more power than the caller has,
-/// within the workspace's lifetime policy, <c>created_by</c> the caller.
+/// Issues a workspace API token the one way creation and rolling share: never more power than the caller has
+/// (rights, and addresses), within the workspace's lifetime policy, <c>created_by</c> the caller.
 /// </summary>
 internal sealed class ApiTokenIssuer(IApplicationDbContext db, ISecrets secrets, ICurrentPrincipal principal, TimeProvider clock)
 {
     public sealed record Issued(ApiToken Token, string Secret);
 
     public async Task<Issued> IssueAsync(
-        WorkspaceScope workspace, string name, WorkspaceRole role, DateTimeOffset? expiresAt, Permission? permissions, CancellationToken cancellationToken)
+        WorkspaceScope workspace, string name, WorkspaceRole role, DateTimeOffset? expiresAt, Permission? permissions, AddressAllowlist? allowedIps,
+        CancellationToken cancellationToken)
     {
         if (role > workspace.Role)
         {
@@ -27,11 +28,20 @@ internal sealed class ApiTokenIssuer(IApplicationDbContext db, ISecrets secrets,
                 AuthorizationCodes.InsufficientPermission);
         }
 
+        // A credential bound to addresses makes only tokens bound within them: otherwise a token stolen together
+        // with the CI job's network position could mint one usable from anywhere.
+        if (principal.Credential?.AllowedAddresses is { } own && (allowedIps is null || !allowedIps.IsWithin(own)))
+        {
+            throw DomainException.Forbidden(
+                $"This credential may be used only from {string.Join(", ", own.Networks)}; a token it creates must name allowed_ips within them.",
+                AuthorizationCodes.InsufficientPermission);
+        }
+
         var policy = await db.Workspaces.AsNoTracking().SingleAsync(w => w.Id == workspace.Id, cancellationToken);
         policy.EnsureTokenExpiryAllowed(expiresAt, clock.GetUtcNow());
 
         var secret = secrets.NewApiToken();
-        var token = ApiToken.Issue(workspace.Id, name, role, secret.Hash, secret.Value[..ApiToken.PrefixLength], expiresAt, principal.Credential?.ActorId, clock, permissions);
+        var token = ApiToken.Issue(workspace.Id, name, role, secret.Hash, secret.Value[..ApiToken.PrefixLength], expiresAt, principal.Credential?.ActorId, clock, permissions, allowedIps);
         db.ApiTokens.Add(token);
         return new Issued(token, secret.Value);
     }
@@ -44,5 +54,6 @@ internal sealed class ApiTokenIssuer(IApplicationDbContext db, ISecrets secrets,
         ["role"] = token.Role.ToString().ToLowerInvariant(),
         ["expires_at"] = token.ExpiresAt?.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["permissions"] = token.PermissionNames ?? "all of its role",
+        ["allowed_ips"] = token.AllowedIps ?? "any",
     };
 }

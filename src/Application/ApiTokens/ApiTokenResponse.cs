@@ -11,6 +11,7 @@ namespace Akua.Application.ApiTokens;
 /// <param name="RevokedReason"><c>leaked</c> when a secret scanner reported it.</param>
 /// <param name="LeakUrl">Where the scanner found it.</param>
 /// <param name="Permissions">What it may do: the permissions it was made with, or all its role allows.</param>
+/// <param name="AllowedIps">The networks it may be used from; null for any address.</param>
 public sealed record ApiTokenResponse(
     string Id,
     string WorkspaceId,
@@ -26,7 +27,8 @@ public sealed record ApiTokenResponse(
     long? RevokedAt,
     string? RevokedReason,
     string? LeakUrl,
-    IReadOnlyList<string> Permissions);
+    IReadOnlyList<string> Permissions,
+    IReadOnlyList<string>? AllowedIps);
 
 /// <summary>The answer of creation, the one time the token is shown.</summary>
 public sealed record CreatedApiTokenResponse(
@@ -41,6 +43,7 @@ public sealed record CreatedApiTokenResponse(
     string? CreatedBy,
     string? Replaces,
     IReadOnlyList<string> Permissions,
+    IReadOnlyList<string>? AllowedIps,
     string Token)
 {
     /// <summary>The runtime parameter that carries the token to show.</summary>
@@ -57,10 +60,12 @@ internal sealed class ApiTokenMapping : IRegister
             .Map(d => d.Replaces, s => s.ReplacesId == null ? null : s.ReplacesId.Value.ToString())
             .Map(d => d.ReplacedBy, s => s.ReplacedById == null ? null : s.ReplacedById.Value.ToString())
             .Map(d => d.RevokedReason, s => s.RevokedAt == null ? null : "leaked")
-            .Map(d => d.Permissions, s => Akua.Domain.Workspaces.Permissions.Names(s.Effective));
+            .Map(d => d.Permissions, s => Akua.Domain.Workspaces.Permissions.Names(s.Effective))
+            .Map(d => d.AllowedIps, s => s.AllowedIps == null ? null : s.AllowedIps.Split(' ', StringSplitOptions.None));
         config.NewConfig<ApiToken, CreatedApiTokenResponse>()
             .Map(d => d.Replaces, s => s.ReplacesId == null ? null : s.ReplacesId.Value.ToString())
             .Map(d => d.Permissions, s => Akua.Domain.Workspaces.Permissions.Names(s.Effective))
+            .Map(d => d.AllowedIps, s => s.AllowedIps == null ? null : s.AllowedIps.Split(' ', StringSplitOptions.None))
             .Map(d => d.Token, _ => MapperExtensions.Given<string>(CreatedApiTokenResponse.TokenParameter));
     }
 }

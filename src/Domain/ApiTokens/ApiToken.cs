@@ -55,6 +55,11 @@ public sealed class ApiToken
     /// <summary>What it may do in its workspace: its permissions, or its role's rights.</summary>
     public Permission Effective => PermissionNames is null ? Workspaces.Permissions.OfRole(Role) : Workspaces.Permissions.ParseStored(PermissionNames);
 
+    /// <summary>The networks it may be used from, as stored (<see cref="AddressAllowlist.Stored"/>); null for any address.</summary>
+    public string? AllowedIps { get; private set; }
+
+    public AddressAllowlist? AllowedAddresses => AllowedIps is null ? null : AddressAllowlist.ParseStored(AllowedIps);
+
     /// <summary>Who made it: a user's <c>usr_</c> id or a token's <c>tok_</c> id (null for tokens made before this was kept).</summary>
     public string? CreatedBy { get; private set; }
 
@@ -84,7 +89,8 @@ public sealed class ApiToken
         DateTimeOffset? expiresAt,
         string? createdBy,
         TimeProvider clock,
-        Permission? permissions = null)
+        Permission? permissions = null,
+        AddressAllowlist? allowedIps = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(prefix);
@@ -134,6 +140,7 @@ public sealed class ApiToken
             ExpiresAt = expiresAt,
             CreatedBy = createdBy is { Length: > MaxCreatedByLength } ? createdBy[..MaxCreatedByLength] : createdBy,
             PermissionNames = stored,
+            AllowedIps = allowedIps?.Stored,
         };
     }
 

@@ -52,10 +52,16 @@ public sealed class OAuthClient
 
     public Permission Scopes => Permissions.ParseStored(ScopeNames);
 
+    /// <summary>The networks its access tokens may be used from, as stored; null for any address.</summary>
+    public string? AllowedIps { get; private set; }
+
+    public AddressAllowlist? AllowedAddresses => AllowedIps is null ? null : AddressAllowlist.ParseStored(AllowedIps);
+
     /// <param name="scopes">What it may ask for; null for <see cref="OAuthScopes.ClientDefault"/>.</param>
+    /// <param name="allowedIps">Where its access tokens may be used from; null for any address.</param>
     public static OAuthClient Register(
         WorkspaceId workspace, string clientId, string name, OAuthClientType type, IEnumerable<string> redirectUris, byte[]? secretHash, TimeProvider clock,
-        Permission? scopes = null)
+        Permission? scopes = null, AddressAllowlist? allowedIps = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(clientId);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -87,6 +93,7 @@ public sealed class OAuthClient
             SecretHash = secretHash is null ? null : Common.SecretHash.Require(secretHash),
             CreatedAt = clock.GetUtcNow(),
             ScopeNames = Permissions.Format(allowed),
+            AllowedIps = allowedIps?.Stored,
         };
     }
 

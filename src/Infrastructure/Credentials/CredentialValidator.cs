@@ -1,3 +1,4 @@
+using System.Net;
 using Akua.Domain.Sessions;
 using Akua.Infrastructure.Credentials.LastUse;
 using Akua.Infrastructure.Credentials.Revocations;
@@ -24,7 +25,7 @@ internal sealed class CredentialValidator(
     AkuaMetrics metrics,
     TimeProvider clock) : ICredentialValidator
 {
-    public async ValueTask<Credential?> ValidateAsync(ReadOnlyMemory<char> token, CredentialKind kind, CancellationToken cancellationToken)
+    public async ValueTask<Credential?> ValidateAsync(ReadOnlyMemory<char> token, CredentialKind kind, IPAddress? client, CancellationToken cancellationToken)
     {
         var hash = Secrets.HashOf(token.Span);
         var now = clock.GetUtcNow();
@@ -44,7 +45,8 @@ internal sealed class CredentialValidator(
             credential = loaded is null ? null : StillValid(new CredentialCache.Entry(loaded, loaded.ExpiresAt, 0), now);
         }
 
-        if (credential is not null)
+        // A use from an address it is not allowed at is refused by the caller, and is no use.
+        if (credential is not null && credential.AllowsAddress(client))
         {
             uses.Record(credential, now);
         }
@@ -52,7 +54,7 @@ internal sealed class CredentialValidator(
         return credential;
     }
 
-    public bool TryRevalidate(Credential credential, out Credential? current)
+    public bool TryRevalidate(Credential credential, IPAddress? client, out Credential? current)
     {
         // Only while the cache still holds this very credential (not evicted by a revocation, not reloaded)
         // and the node is current with the feed: exactly the cases where ValidateAsync would answer from it.
@@ -65,7 +67,7 @@ internal sealed class CredentialValidator(
         metrics.CredentialCacheLookup(hit: true);
         var now = clock.GetUtcNow();
         current = StillValid(cached, now);
-        if (current is not null)
+        if (current is not null && current.AllowsAddress(client))
         {
             uses.Record(current, now);
         }
@@ -84,7 +86,7 @@ internal sealed class CredentialValidator(
             {
                 CredentialKind.Session => await SessionAsync(scope.ServiceProvider.GetRequiredService<AkuaDbContext>(), hash, cancellationToken),
                 CredentialKind.ApiToken => await ApiTokenAsync(scope.ServiceProvider.GetRequiredService<AkuaDbContext>(), hash, cancellationToken),
-                CredentialKind.Jwt => await scope.ServiceProvider.GetRequiredService<AccessTokens>().ValidateAsync(token.ToString(), cancellationToken),
+                CredentialKind.Jwt => await JwtAsync(scope.ServiceProvider, token, cancellationToken),
                 _ => null,
             };
 
@@ -153,9 +155,27 @@ internal sealed class CredentialValidator(
     {
         var row = await db.ApiTokens.AsNoTracking()
             .Where(t => t.TokenHash == hash && t.RevokedAt == null) // a token revoked as leaked stays listed, never accepted
-            .Select(t => new { t.Id, t.WorkspaceId, t.Role, t.ExpiresAt, t.Prefix, t.PermissionNames })
+            .Select(t => new { t.Id, t.WorkspaceId, t.Role, t.ExpiresAt, t.Prefix, t.PermissionNames, t.AllowedIps })
             .SingleOrDefaultAsync(cancellationToken);
         return row is null ? null : new Credential(CredentialKind.ApiToken, row.Id.ToString(), hash, null, row.WorkspaceId, row.Role, row.ExpiresAt, Prefix: row.Prefix,
-            Permissions: row.PermissionNames is null ? null : Akua.Domain.Workspaces.Permissions.ParseStored(row.PermissionNames));
+            Permissions: row.PermissionNames is null ? null : Akua.Domain.Workspaces.Permissions.ParseStored(row.PermissionNames),
+            AllowedAddresses: row.AllowedIps is null ? null : AddressAllowlist.ParseStored(row.AllowedIps));
+    }
+
+    /// <summary>
+    /// A JWT's signature and claims, then the address allowlist of the client it was issued to (one query, on a
+    /// miss only: the answer is cached with the credential for the token's few minutes).
+    /// </summary>
+    private static async Task<Credential?> JwtAsync(IServiceProvider services, ReadOnlyMemory<char> token, CancellationToken cancellationToken)
+    {
+        var credential = await services.GetRequiredService<AccessTokens>().ValidateAsync(token.ToString(), cancellationToken);
+        if (credential?.ClientId is not { } clientId)
+        {
+            return credential;
+        }
+
+        var allowed = await services.GetRequiredService<AkuaDbContext>().OAuthClients.AsNoTracking()
+            .Where(c => c.ClientId == clientId).Select(c => c.AllowedIps).FirstOrDefaultAsync(cancellationToken);
+        return allowed is null ? credential : credential with { AllowedAddresses = AddressAllowlist.ParseStored(allowed) };
     }
 }

@@ -7,7 +7,11 @@ namespace Akua.Infrastructure.Credentials;
 public interface ICredentialValidator
 {
     /// <param name="token">The token as it sits in the request header (a slice of it: no copy is made on the hot path).</param>
-    ValueTask<Credential?> ValidateAsync(ReadOnlyMemory<char> token, CredentialKind kind, CancellationToken cancellationToken);
+    /// <param name="client">
+    /// The request's address: a credential is returned whatever it is, but its use is recorded only from an address
+    /// it is allowed at (the caller refuses the others).
+    /// </param>
+    ValueTask<Credential?> ValidateAsync(ReadOnlyMemory<char> token, CredentialKind kind, System.Net.IPAddress? client, CancellationToken cancellationToken);
 
     /// <summary>
     /// Decides from memory alone whether <paramref name="credential"/>, which <see cref="ValidateAsync"/> returned
@@ -16,5 +20,5 @@ public interface ICredentialValidator
     /// memory cannot tell (then call <see cref="ValidateAsync"/>); true with <paramref name="current"/> null when
     /// the credential is no longer valid.
     /// </summary>
-    bool TryRevalidate(Credential credential, out Credential? current);
+    bool TryRevalidate(Credential credential, System.Net.IPAddress? client, out Credential? current);
 }

@@ -28,6 +28,10 @@ namespace Akua.Migrations.PostgreSQL.Migrations
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("AllowedIps")
+                        .HasMaxLength(1408)
+                        .HasColumnType("character varying(1408)");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -351,6 +355,10 @@ namespace Akua.Migrations.PostgreSQL.Migrations
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("AllowedIps")
+                        .HasMaxLength(1408)
+                        .HasColumnType("character varying(1408)");
 
                     b.Property<string>("ClientId")
                         .IsRequired()

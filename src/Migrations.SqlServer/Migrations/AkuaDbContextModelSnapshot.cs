@@ -27,6 +27,10 @@ namespace Akua.Migrations.SqlServer.Migrations
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("AllowedIps")
+                        .HasMaxLength(1408)
+                        .HasColumnType("nvarchar(1408)");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -350,6 +354,10 @@ namespace Akua.Migrations.SqlServer.Migrations
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("AllowedIps")
+                        .HasMaxLength(1408)
+                        .HasColumnType("nvarchar(1408)");
 
                     b.Property<string>("ClientId")
                         .IsRequired()

@@ -22,6 +22,10 @@ namespace Akua.Migrations.Sqlite.Migrations
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AllowedIps")
+                        .HasMaxLength(1408)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -344,6 +348,10 @@ namespace Akua.Migrations.Sqlite.Migrations
             modelBuilder.Entity("Akua.Domain.OAuth.OAuthClient", b =>
                 {
                     b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AllowedIps")
+                        .HasMaxLength(1408)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ClientId")

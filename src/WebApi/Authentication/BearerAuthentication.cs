@@ -1,6 +1,8 @@
+using Akua.Application.Common.Authorization;
 using Akua.Application.Common.Security;
 using Akua.Infrastructure.Credentials;
 using Akua.Infrastructure.Diagnostics;
+using Akua.WebApi.Http;
 using Microsoft.AspNetCore.Connections.Features;
 
 namespace Akua.WebApi.Authentication;
@@ -26,7 +28,7 @@ public sealed class BearerAuthenticationMiddleware(RequestDelegate next, ICreden
         // The header a client repeats on its keep-alive connection is not parsed or hashed again (see LastBearer).
         var header = headers.Count == 1 ? headers[0] : null;
         if (header is not null && LastBearer.Of(context) is { } last && ReferenceEquals(last.Header, header)
-            && validator.TryRevalidate(last.Credential, out var current))
+            && validator.TryRevalidate(last.Credential, context.Connection.RemoteIpAddress, out var current))
         {
             return Continue(context, Decided(last.Credential.Kind, LastBearer.Remember(context, header, current)));
         }
@@ -43,7 +45,7 @@ public sealed class BearerAuthenticationMiddleware(RequestDelegate next, ICreden
         }
 
         // A cached credential is answered synchronously: no task, no state machine.
-        var validating = validator.ValidateAsync(token, kind, context.RequestAborted);
+        var validating = validator.ValidateAsync(token, kind, context.Connection.RemoteIpAddress, context.RequestAborted);
         return validating.IsCompletedSuccessfully
             ? Continue(context, Decided(kind, LastBearer.Remember(context, header, validating.Result)))
             : ContinueAsync(context, header, kind, validating);
@@ -60,6 +62,13 @@ public sealed class BearerAuthenticationMiddleware(RequestDelegate next, ICreden
 
     private Task Continue(HttpContext context, Credential? credential)
     {
+        if (credential is not null && !credential.AllowsAddress(context.Connection.RemoteIpAddress))
+        {
+            // Valid, but not from here (the address is the client's: forwarded headers from trusted proxies were
+            // applied before this middleware). An endpoint that needs no credential ignores it, as an invalid one.
+            return RequiresCredential(context) ? RefuseAddress(context) : next(context);
+        }
+
         if (credential is not null)
         {
             context.Features.Set(new CredentialFeature(credential, BearerAuthenticationHandler.SchemeName));
@@ -74,6 +83,11 @@ public sealed class BearerAuthenticationMiddleware(RequestDelegate next, ICreden
         // An invalid token on an endpoint that needs none is ignored, as if no token had been sent.
         return RequiresCredential(context) ? Challenge(context) : next(context);
     }
+
+    private static Task RefuseAddress(HttpContext context) =>
+        ApiErrors.WriteAsync(context, StatusCodes.Status403Forbidden,
+            $"This credential may not be used from {context.Connection.RemoteIpAddress?.ToString() ?? "an unknown address"}: it is bound to an address allowlist.",
+            code: AuthorizationCodes.IpNotAllowed);
 
     private static bool RequiresCredential(HttpContext context) =>
         context.GetEndpoint()?.Metadata.GetMetadata<RequiresCredentialMetadata>() is not null;

@@ -51,7 +51,7 @@ public sealed class SessionCookieAuthenticationHandler(
             return AuthenticateResult.Fail("The session cookie is malformed.");
         }
 
-        var credential = await validator.ValidateAsync(token.AsMemory(), CredentialKind.Session, Context.RequestAborted);
+        var credential = await validator.ValidateAsync(token.AsMemory(), CredentialKind.Session, Context.Connection.RemoteIpAddress, Context.RequestAborted);
         metrics.Authentication(CredentialKind.Session, accepted: credential is not null);
         if (credential is null)
         {

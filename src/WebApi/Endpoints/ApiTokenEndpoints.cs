@@ -14,7 +14,12 @@ namespace Akua.WebApi.Endpoints;
 public static class ApiTokenEndpoints
 {
     /// <param name="Permissions">What the token may do (<c>installs:read</c>, <c>installs:write</c>, ...); omitted: everything its role allows.</param>
-    public sealed record CreateApiTokenRequest(string Name, long? ExpiresAt = null, WorkspaceRole? Role = null, IReadOnlyList<string>? Permissions = null);
+    /// <param name="AllowedIps">
+    /// The networks it may be used from (IPv4 or IPv6 CIDR, a bare address is one host, up to 32); omitted for any
+    /// address. A request from elsewhere is 403 <c>ip_not_allowed</c>.
+    /// </param>
+    public sealed record CreateApiTokenRequest(
+        string Name, long? ExpiresAt = null, WorkspaceRole? Role = null, IReadOnlyList<string>? Permissions = null, IReadOnlyList<string>? AllowedIps = null);
 
     /// <param name="ExpiresIn">How long the old token keeps working, in seconds: 0 to 604800 (7 days), default 86400.</param>
     /// <param name="ExpiresAt">The new token's expiry (Unix seconds); by default it lives as long as the old one did.</param>
@@ -26,7 +31,7 @@ public static class ApiTokenEndpoints
 
         group.MapPost("/", async (CreateApiTokenRequest body, IMediator mediator, CancellationToken ct) =>
         {
-            var created = await mediator.Send(new CreateApiTokenCommand(body.Name, body.ExpiresAt, body.Role, body.Permissions), ct);
+            var created = await mediator.Send(new CreateApiTokenCommand(body.Name, body.ExpiresAt, body.Role, body.Permissions, body.AllowedIps), ct);
             return TypedResults.Created($"/v1/api_tokens/{created.Id}", created);
         }).WorkspaceScoped().WithName("createApiToken").WithSummary("Create a workspace API token (owner or admin); the token is in this answer only").CarriesSecret();
 

@@ -14,8 +14,13 @@ public static class OAuthClientEndpoints
     /// The scopes it may ask users for; omitted: every scope but <c>api_tokens:write</c>, <c>oauth_clients:write</c>
     /// and <c>members:write</c>, which a client gets only by naming them here.
     /// </param>
+    /// <param name="AllowedIps">
+    /// The networks its access tokens may be used from (IPv4 or IPv6 CIDR, up to 32); omitted for any address. A
+    /// call from elsewhere is 403 <c>ip_not_allowed</c>.
+    /// </param>
     public sealed record RegisterOAuthClientRequest(
-        string Name, IReadOnlyList<string> RedirectUris, OAuthClientType Type = OAuthClientType.Confidential, IReadOnlyList<string>? Scopes = null);
+        string Name, IReadOnlyList<string> RedirectUris, OAuthClientType Type = OAuthClientType.Confidential, IReadOnlyList<string>? Scopes = null,
+        IReadOnlyList<string>? AllowedIps = null);
 
     public static IEndpointRouteBuilder MapOAuthClientEndpoints(this IEndpointRouteBuilder app)
     {
@@ -23,7 +28,7 @@ public static class OAuthClientEndpoints
 
         group.MapPost("/", async (RegisterOAuthClientRequest body, IMediator mediator, CancellationToken ct) =>
         {
-            var created = await mediator.Send(new RegisterOAuthClientCommand(body.Name, body.RedirectUris ?? [], body.Type, body.Scopes), ct);
+            var created = await mediator.Send(new RegisterOAuthClientCommand(body.Name, body.RedirectUris ?? [], body.Type, body.Scopes, body.AllowedIps), ct);
             return TypedResults.Created($"/v1/oauth_clients/{created.Id}", created);
         }).WorkspaceScoped().WithName("createOAuthClient").WithSummary("Register an integration (owner or admin); a confidential client's secret is in this answer only").CarriesSecret();
 

@@ -8,7 +8,8 @@ namespace Akua.Application.ApiTokens.CreateApiToken;
 /// What the token may do (<c>installs:write</c>, ...), within its role and the caller's own rights; null for
 /// everything its role allows.
 /// </param>
-public sealed record CreateApiTokenCommand(string Name, long? ExpiresAt, WorkspaceRole? Role, IReadOnlyList<string>? Permissions = null)
+/// <param name="AllowedIps">The networks it may be used from (CIDR; a bare address is one host); null for any address.</param>
+public sealed record CreateApiTokenCommand(string Name, long? ExpiresAt, WorkspaceRole? Role, IReadOnlyList<string>? Permissions = null, IReadOnlyList<string>? AllowedIps = null)
     : ICommand<CreatedApiTokenResponse>, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
@@ -24,7 +25,8 @@ internal sealed class CreateApiTokenHandler(ApiTokenIssuer issuer, IAuditTrail a
         Permission? permissions = command.Permissions is { } names
             ? names.Aggregate(Permission.None, (set, name) => set | (Akua.Domain.Workspaces.Permissions.TryParse(name, out var p) ? p : Permission.None))
             : null; // the validator refused unknown names
-        var issued = await issuer.IssueAsync(workspace, command.Name, command.Role ?? WorkspaceRole.Admin, expiresAt, permissions, cancellationToken);
+        var allowed = command.AllowedIps is { } networks ? AddressAllowlist.Parse(networks) : null;
+        var issued = await issuer.IssueAsync(workspace, command.Name, command.Role ?? WorkspaceRole.Admin, expiresAt, permissions, allowed, cancellationToken);
         audit.Record(AuditActions.ApiTokenCreated, AuditTarget.Of("api_token", issued.Token.Id), workspace.Id, details: ApiTokenIssuer.Details(issued.Token));
         return mapper.Map<ApiToken, CreatedApiTokenResponse>(issued.Token, CreatedApiTokenResponse.TokenParameter, issued.Secret);
     }

@@ -15,5 +15,6 @@ internal sealed class CreateApiTokenValidator : AbstractValidator<CreateApiToken
             .WithMessage("permissions lists 1 to 32 permissions, or is omitted for everything the role allows.");
         RuleForEach(c => c.Permissions).Must(name => Akua.Domain.Workspaces.Permissions.TryParse(name, out _))
             .WithMessage((_, name) => $"'{(name?.Length > 40 ? name[..40] : name)}' is not a permission: one of {string.Join(", ", Akua.Domain.Workspaces.Permissions.All.Select(p => p.Name))}.");
+        RuleFor(c => c.AllowedIps).AllowedIps();
     }
 }

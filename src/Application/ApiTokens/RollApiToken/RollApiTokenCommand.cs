@@ -33,9 +33,9 @@ internal sealed class RollApiTokenHandler(
         DateTimeOffset? expiresAt = command.ExpiresAt is { } at ? DateTimeOffset.FromUnixTimeSeconds(at)
             : old.ExpiresAt is { } expiry ? now + (expiry - old.CreatedAt) // the same lifetime as the token it replaces
             : null;
-        // The same rights as the token it replaces (and the caller must hold them all).
+        // The same rights and addresses as the token it replaces (and the caller must hold them all).
         Permission? permissions = old.PermissionNames is null ? null : old.Effective;
-        var issued = await issuer.IssueAsync(workspace, old.Name, old.Role, expiresAt, permissions, cancellationToken);
+        var issued = await issuer.IssueAsync(workspace, old.Name, old.Role, expiresAt, permissions, old.AllowedAddresses, cancellationToken);
         var overlap = command.ExpiresIn is { } seconds ? TimeSpan.FromSeconds(seconds) : RollApiTokenCommand.DefaultOverlap;
         db.Revocations.Add(old.RollTo(issued.Token, overlap, clock));
 

@@ -55,4 +55,7 @@ public static class AuthorizationCodes
 {
     /// <summary>A 403 for a permission the credential does not hold (its message names the permission).</summary>
     public const string InsufficientPermission = "insufficient_permission";
+
+    /// <summary>A 403 for a valid credential used from an address outside its allowlist.</summary>
+    public const string IpNotAllowed = "ip_not_allowed";
 }

@@ -21,6 +21,10 @@ public enum CredentialKind
 /// was made with some, or a JWT's granted scope; null for every right its role has (a session, a token made
 /// without permissions).
 /// </param>
+/// <param name="AllowedAddresses">
+/// Where it may be used from: a workspace API token's allowlist, or the one of the OAuth client a JWT was issued
+/// to; null for any address. The bearer middleware refuses a request from elsewhere (403 <c>ip_not_allowed</c>).
+/// </param>
 public sealed record Credential(
     CredentialKind Kind,
     string Id,
@@ -33,8 +37,12 @@ public sealed record Credential(
     string? Prefix = null,
     string? Issuer = null,
     string? Audience = null,
-    Permission? Permissions = null)
+    Permission? Permissions = null,
+    AddressAllowlist? AllowedAddresses = null)
 {
+    /// <summary>Whether a request from <paramref name="address"/> may use it (always, without an allowlist).</summary>
+    public bool AllowsAddress(System.Net.IPAddress? address) => AllowedAddresses is null || AllowedAddresses.Allows(address);
+
     /// <summary>A workspace API token acts on its own workspace only.</summary>
     public bool IsWorkspaceBound => WorkspaceId is not null;
 

@@ -29,4 +29,25 @@ public static class RuleExtensions
             .WithMessage("{PropertyName} is in Unix seconds; this value looks like milliseconds.")
             .Must(s => s is null || s > clock.GetUtcNow().ToUnixTimeSeconds())
             .WithMessage("{PropertyName} must be in the future.");
+
+    /// <summary>An address allowlist: omitted, or 1 to 32 networks, each well-formed (the message names the first that is not).</summary>
+    public static IRuleBuilderOptionsConditions<T, IReadOnlyList<string>?> AllowedIps<T>(this IRuleBuilderInitial<T, IReadOnlyList<string>?> rule) =>
+        rule.Custom((networks, context) =>
+        {
+            if (networks is null)
+            {
+                return;
+            }
+
+            if (networks.Count is 0 or > AddressAllowlist.MaxNetworks)
+            {
+                context.AddFailure($"allowed_ips lists 1 to {AddressAllowlist.MaxNetworks} networks, or is omitted for any address.");
+                return;
+            }
+
+            if (networks.Select(AddressAllowlist.Problem).FirstOrDefault(p => p is not null) is { } problem)
+            {
+                context.AddFailure(problem);
+            }
+        });
 }

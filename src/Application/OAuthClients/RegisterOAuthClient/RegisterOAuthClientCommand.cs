@@ -7,7 +7,9 @@ namespace Akua.Application.OAuthClients.RegisterOAuthClient;
 /// The scopes it may ask users for (permission names, or <c>api</c>); null for every one but credential
 /// management (<see cref="OAuthScopes.CredentialManagement"/>), which it gets only by naming it here.
 /// </param>
-public sealed record RegisterOAuthClientCommand(string Name, IReadOnlyList<string> RedirectUris, OAuthClientType Type, IReadOnlyList<string>? Scopes = null)
+/// <param name="AllowedIps">The networks its access tokens may be used from; null for any address.</param>
+public sealed record RegisterOAuthClientCommand(
+    string Name, IReadOnlyList<string> RedirectUris, OAuthClientType Type, IReadOnlyList<string>? Scopes = null, IReadOnlyList<string>? AllowedIps = null)
     : ICommand<RegisteredOAuthClientResponse>, IWorkspaceRequest
 {
     public static WorkspaceRole MinimumRole => WorkspaceRole.Admin;
@@ -35,10 +37,11 @@ internal sealed class RegisterOAuthClientHandler(IApplicationDbContext db, IAudi
         }
 
         var secret = command.Type == OAuthClientType.Confidential ? secrets.NewClientSecret() : (NewSecret?)null;
-        var client = OAuthClient.Register(workspace.Id, secrets.NewClientId(), command.Name, command.Type, command.RedirectUris, secret?.Hash, clock, scopes);
+        var client = OAuthClient.Register(workspace.Id, secrets.NewClientId(), command.Name, command.Type, command.RedirectUris, secret?.Hash, clock, scopes,
+            command.AllowedIps is { } networks ? AddressAllowlist.Parse(networks) : null);
         db.OAuthClients.Add(client);
         audit.Record(AuditActions.OAuthClientRegistered, AuditTarget.Of("oauth_client", client.Id), workspace.Id,
-            details: new() { ["client_id"] = client.ClientId, ["name"] = client.Name, ["type"] = command.Type.ToString().ToLowerInvariant(), ["scopes"] = client.ScopeNames });
+            details: new() { ["client_id"] = client.ClientId, ["name"] = client.Name, ["type"] = command.Type.ToString().ToLowerInvariant(), ["scopes"] = client.ScopeNames, ["allowed_ips"] = client.AllowedIps ?? "any" });
         return ValueTask.FromResult(mapper.Map<OAuthClient, RegisteredOAuthClientResponse>(client, RegisteredOAuthClientResponse.SecretParameter, secret?.Value));
     }
 }

@@ -17,5 +17,6 @@ internal sealed class RegisterOAuthClientValidator : AbstractValidator<RegisterO
             .WithMessage("scopes lists 1 to 32 scopes, or is omitted for every scope but credential management.");
         RuleForEach(c => c.Scopes).Must(name => name is not null && !name.Contains(' ', StringComparison.Ordinal) && OAuthScopes.TryParse(name, out _, out _))
             .WithMessage((_, name) => $"'{(name?.Length > 40 ? name[..40] : name)}' is not a scope: one of {string.Join(", ", OAuthScopes.Supported)}.");
+        RuleFor(c => c.AllowedIps).AllowedIps();
     }
 }

@@ -19,6 +19,8 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
         builder.Ignore(t => t.IsRevoked);
         builder.Ignore(t => t.Effective);
         builder.Property(t => t.PermissionNames).HasColumnName("Permissions").HasMaxLength(ApiToken.MaxPermissionsLength);
+        builder.Property(t => t.AllowedIps).HasMaxLength(AddressAllowlist.MaxStoredLength);
+        builder.Ignore(t => t.AllowedAddresses);
     }
 }
 

@@ -18,6 +18,8 @@ internal sealed class OAuthClientConfiguration : IEntityTypeConfiguration<OAuthC
         builder.PrimitiveCollection<List<string>>("_redirectUris").HasColumnName("RedirectUris");
         builder.Property(c => c.ScopeNames).HasColumnName("Scopes").HasMaxLength(OAuthClient.MaxScopesLength);
         builder.Ignore(c => c.Scopes);
+        builder.Property(c => c.AllowedIps).HasMaxLength(AddressAllowlist.MaxStoredLength);
+        builder.Ignore(c => c.AllowedAddresses);
         builder.HasIndex(c => new { c.WorkspaceId, c.CreatedAt });
         builder.HasOne<Workspace>().WithMany().HasForeignKey(c => c.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
     }
