@@ -134,9 +134,14 @@ public static class CnapApp
         var role = new Option<string>("--role") { Description = "admin (default) or member", DefaultValueFactory = _ => "admin" };
         role.AcceptOnlyFromAmong("admin", "member");
         var permission = new Option<string[]>("--permission") { Description = "What the token may do, repeatable: installs:write, api_tokens:read, ... (default: all its role allows)", DefaultValueFactory = _ => [] };
-        var create = new Command("create", "Create an API token in the active workspace (shown once, on stdout)") { name, expiresIn, role, permission };
-        create.SetAction(Run((c, p, ct) => TokenCommands.CreateAsync(c, p.GetValue(name)!, p.GetValue(expiresIn), p.GetValue(role)!, p.GetValue(permission)!, ct)));
-        examples[create] = ["cnap auth tokens create --name ci --expires-in 90d --role member", "TOKEN=$(cnap auth tokens create --name deploy --expires-in 30d --permission installs:write)"];
+        var allowIp = new Option<string[]>("--allow-ip") { Description = "Where the token may be used from, repeatable: an IPv4 or IPv6 network (203.0.113.0/24, 2001:db8::/32) or address (default: anywhere)", DefaultValueFactory = _ => [] };
+        var create = new Command("create", "Create an API token in the active workspace (shown once, on stdout)") { name, expiresIn, role, permission, allowIp };
+        create.SetAction(Run((c, p, ct) => TokenCommands.CreateAsync(c, p.GetValue(name)!, p.GetValue(expiresIn), p.GetValue(role)!, p.GetValue(permission)!, p.GetValue(allowIp)!, ct)));
+        examples[create] =
+        [
+            "cnap auth tokens create --name ci --expires-in 90d --role member",
+            "TOKEN=$(cnap auth tokens create --name deploy --expires-in 30d --permission installs:write --allow-ip 203.0.113.0/24)",
+        ];
         var tokenId = new Argument<string>("token-id") { Description = "The token's id (tok_...)" };
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation" };
         var revoke = new Command("revoke", "Revoke an API token at once, on every node") { tokenId, yes };

@@ -2,7 +2,10 @@ using Microsoft.Playwright;
 
 namespace Akua.Browser.Tests;
 
-/// <summary>Rolling a token, the lifetime policy and the audit log, clicked through in Chromium (issue 18).</summary>
+/// <summary>
+/// Rolling a token, the lifetime policy and the audit log (issue 18), and least privilege (issue 19), clicked
+/// through in Chromium.
+/// </summary>
 public sealed class TokenLifecyclePageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     [Theory]
@@ -68,6 +71,66 @@ public sealed class TokenLifecyclePageTests(BrowserFixture fixture) : IClassFixt
         finally
         {
             await BrowserFixture.CloseAsync(page);
+        }
+    }
+
+    /// <summary>A narrow, address-bound token made on the page, and used the way CI would use it.</summary>
+    [Theory]
+    [InlineData(1280)]
+    [InlineData(390)]
+    public async Task An_admin_makes_a_deploy_only_token_bound_to_addresses_and_it_holds_exactly_that(int width)
+    {
+        fixture.RequireBrowser();
+        var account = await fixture.NewAccountAsync();
+        var page = await fixture.SignedInPageAsync(account, width);
+        try
+        {
+            await page.GotoAsync("/settings/api-tokens");
+            await page.FillAsync("#token-name", "deploy from CI");
+            await page.CheckAsync("#access-deploy");
+            await page.FillAsync("#token-allowed-ips", "127.0.0.1\n2001:db8::/32");
+            await page.ClickAsync("#create");
+            var token = (await page.Locator("#new-token").TextContentAsync())!.Trim();
+            var row = page.Locator("#tokens tr", new() { HasText = "deploy from CI" });
+            await Assertions.Expect(row.Locator(".permissions")).ToHaveTextAsync("installs:write");
+            await Assertions.Expect(row.Locator(".allowed-ips")).ToContainTextAsync("127.0.0.1/32, 2001:db8::/32");
+            await BrowserFixture.ScreenshotAsync(page, $"issue19-deploy-token-{width}");
+            var overflow = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth");
+            Assert.False(overflow, $"the tokens page scrolls sideways at {width} px");
+
+            // From this machine (127.0.0.1): it deploys, and does nothing else.
+            Assert.Equal(201, await StatusAsync(HttpMethod.Post, "/v1/installs", token, new { name = "web", product = "nginx" }));
+            Assert.Equal(403, await StatusAsync(HttpMethod.Get, "/v1/members", token));
+
+            // Chosen permissions, bound elsewhere: refused here.
+            await page.FillAsync("#token-name", "auditor");
+            await page.CheckAsync("#access-custom");
+            await page.ClickAsync("#token-permissions summary");
+            await page.CheckAsync("#permission-audit-read");
+            await page.FillAsync("#token-allowed-ips", "192.0.2.0/24");
+            await page.ClickAsync("#create");
+            var auditor = (await page.Locator("#new-token").TextContentAsync())!.Trim();
+            await Assertions.Expect(page.Locator("#tokens tr", new() { HasText = "auditor" }).Locator(".permissions")).ToHaveTextAsync("audit:read");
+            Assert.Equal(403, await fixture.WhoAmIStatusAsync(auditor));
+
+            // A typo is named, with the network it probably meant; nothing is created.
+            await page.FillAsync("#token-name", "typo");
+            await page.CheckAsync("#access-read");
+            await page.FillAsync("#token-allowed-ips", "203.0.113.5/24");
+            await page.ClickAsync("#create");
+            await Assertions.Expect(page.Locator(".error")).ToContainTextAsync("did you mean 203.0.113.0/24");
+            await Assertions.Expect(page.Locator("#tokens tr", new() { HasText = "typo" })).ToHaveCountAsync(0);
+        }
+        finally
+        {
+            await BrowserFixture.CloseAsync(page);
+        }
+
+        async Task<int> StatusAsync(HttpMethod method, string path, string token, object? body = null)
+        {
+            using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : System.Net.Http.Json.JsonContent.Create(body) };
+            request.Headers.Authorization = new("Bearer", token);
+            return (int)(await fixture.Http.SendAsync(request, TestContext.Current.CancellationToken)).StatusCode;
         }
     }
 }

@@ -89,6 +89,29 @@ public sealed class LifecycleTests(ServerFixture server) : IClassFixture<ServerF
         Assert.Contains("'installs:delete' is not a permission", unknown.Err, StringComparison.Ordinal);
     }
 
+    /// <summary>The README's CI example: a deploy-only token usable from the runner's addresses alone.</summary>
+    [Fact]
+    public async Task Create_with_allow_ip_binds_the_token_to_networks_and_names_a_typo()
+    {
+        using var cnap = await server.LoggedInAsync();
+        var bound = (await cnap.RunAsync("auth", "tokens", "create", "--name", "ci deploy", "--permission", "installs:write", "--allow-ip", "127.0.0.1", "--allow-ip", "2001:db8::/32")).Expect(ExitCodes.Ok);
+        Assert.Contains("from 127.0.0.1/32, 2001:db8::/32 only", bound.Err, StringComparison.Ordinal);
+        Assert.Equal(200, await server.WhoAmIStatusAsync(bound.Out.Trim())); // this test runs on 127.0.0.1
+
+        var elsewhere = (await cnap.RunAsync("auth", "tokens", "create", "--name", "elsewhere", "--allow-ip", "192.0.2.0/24", "--output", "json")).Expect(ExitCodes.Ok).Json;
+        cnap.Environment["AKUA_API_TOKEN"] = elsewhere.GetProperty("token").GetString()!;
+        var refused = (await cnap.RunAsync("auth", "tokens", "list")).Expect(ExitCodes.Error);
+        Assert.Contains("allowlist", refused.Err, StringComparison.Ordinal);
+        cnap.Environment.Remove("AKUA_API_TOKEN");
+
+        var table = (await cnap.RunAsync("auth", "tokens", "list")).Expect(ExitCodes.Ok).Out;
+        Assert.Contains("127.0.0.1/32, 2001:db8::/32", table, StringComparison.Ordinal);
+        Assert.Contains("192.0.2.0/24", table, StringComparison.Ordinal);
+
+        var typo = (await cnap.RunAsync("auth", "tokens", "create", "--name", "x", "--allow-ip", "203.0.113.5/24")).Expect(ExitCodes.Error);
+        Assert.Contains("did you mean 203.0.113.0/24", typo.Err, StringComparison.Ordinal);
+    }
+
     private static async Task<string> ReplacementOfAsync(Cnap cnap, string id)
     {
         var tokens = (await cnap.RunAsync("auth", "tokens", "list", "--output", "json")).Expect(ExitCodes.Ok).Json;

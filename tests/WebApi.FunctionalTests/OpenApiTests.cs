@@ -44,6 +44,49 @@ public sealed class OpenApiTests(OpenApiTests.PublicApiFactory factory) : IClass
         Assert.True(committed == served, "docs/openapi.json differs from the served document; if the change is intended, run: AKUA_UPDATE_OPENAPI=1 dotnet test --filter OpenApiTests");
     }
 
+    /// <summary>
+    /// The document names each operation's permission, and it is the one the matrix shows is enforced
+    /// (<see cref="PermissionTests.Operations"/>): a wrong request type in an endpoint's declaration fails here.
+    /// </summary>
+    [Fact]
+    public async Task Every_workspace_operation_documents_the_permission_it_enforces()
+    {
+        var paths = (await ServedAsync())["paths"]!.AsObject();
+        var failures = new List<string>();
+        foreach (var (method, template, permission, _) in PermissionTests.Operations)
+        {
+            var path = System.Text.RegularExpressions.Regex.Replace(template, "/(inst|tok|usr|inv|oac)_[0-9a-f]+", m => m.Groups[1].Value switch
+            {
+                "inst" => "/{id}", "tok" => "/{id}", "usr" => "/{userId}", "inv" => "/{id}", _ => "/{id}",
+            }).Replace("{ws}", "{id}", StringComparison.Ordinal);
+            var operation = (paths[path] ?? paths[path + "/"])?[method.ToLowerInvariant()];
+            var documented = operation?["x-akua-permission"]?.GetValue<string>();
+            if (documented != permission)
+            {
+                failures.Add($"{method} {path}: documents {documented ?? "nothing"}, enforces {permission}");
+            }
+            else if (!operation!["description"]!.GetValue<string>().Contains($"`{permission}`", StringComparison.Ordinal))
+            {
+                failures.Add($"{method} {path}: its description does not name {permission}");
+            }
+        }
+
+        // And no workspace operation goes without one.
+        foreach (var (path, item) in paths)
+        {
+            foreach (var (method, operation) in item!.AsObject())
+            {
+                var workspaceScoped = operation!["parameters"]?.AsArray().Any(p => p!["name"]?.GetValue<string>() == "Akua-Context") == true;
+                if (workspaceScoped && operation["x-akua-permission"] is null)
+                {
+                    failures.Add($"{method.ToUpperInvariant()} {path}: workspace-scoped without a documented permission");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
     [Fact]
     public async Task Every_v1_route_is_described()
     {

@@ -47,21 +47,24 @@ internal static class TokenCommands
             new Column("Created", DropOrder: 1),
             new Column("Last used", DropOrder: 3),
             new Column("Expires"),
+            new Column("From", Shortens: true, DropOrder: 4),
             new Column("Status", Shortens: true));
         foreach (var t in tokens)
         {
-            table.Row(t.Id, t.Name, context.Environment.OutputIsTerminal ? t.Prefix + "…" : t.Prefix, Role(t.Role), context.Time(t.Created_at), context.Time(t.Last_used_at), context.Time(t.Expires_at), Status(t));
+            table.Row(t.Id, t.Name, context.Environment.OutputIsTerminal ? t.Prefix + "…" : t.Prefix, Role(t.Role), context.Time(t.Created_at), context.Time(t.Last_used_at), context.Time(t.Expires_at),
+                t.Allowed_ips is { Count: > 0 } networks ? string.Join(", ", networks) : "anywhere", Status(t));
         }
 
         context.Print(table);
         return ExitCodes.Ok;
     }
 
-    public static async Task<int> CreateAsync(CliContext context, string name, string? expiresIn, string role, string[] permissions, CancellationToken cancellationToken)
+    public static async Task<int> CreateAsync(
+        CliContext context, string name, string? expiresIn, string role, string[] permissions, string[] allowedIps, CancellationToken cancellationToken)
     {
         long? expiresAt = expiresIn is null ? null : DateTimeOffset.UtcNow.Add(ParseDuration(expiresIn)).ToUnixTimeSeconds();
         var api = context.Api;
-        var created = await api.CallAsync((client, ct) => client.CreateApiTokenAsync(new CreateApiTokenRequest { Name = name, Expires_at = expiresAt, Role = role == "member" ? CreateApiTokenRequestRole.Member : CreateApiTokenRequestRole.Admin, Permissions = permissions.Length == 0 ? null : permissions }, akua_Context: api.Context, cancellationToken: ct), cancellationToken);
+        var created = await api.CallAsync((client, ct) => client.CreateApiTokenAsync(new CreateApiTokenRequest { Name = name, Expires_at = expiresAt, Role = role == "member" ? CreateApiTokenRequestRole.Member : CreateApiTokenRequestRole.Admin, Permissions = permissions.Length == 0 ? null : permissions, Allowed_ips = allowedIps.Length == 0 ? null : allowedIps }, akua_Context: api.Context, cancellationToken: ct), cancellationToken);
         if (context.Json)
         {
             context.PrintJson(api.LastJson);
@@ -69,7 +72,8 @@ internal static class TokenCommands
         }
 
         var rights = permissions.Length == 0 ? Role(created.Role) : string.Join(" ", created.Permissions);
-        context.Say($"Created {created.Id} ({rights}, expires {Times.Absolute(created.Expires_at)}). Copy the token now: it is shown once.");
+        var from = created.Allowed_ips is { Count: > 0 } networks ? $", from {string.Join(", ", networks)} only" : "";
+        context.Say($"Created {created.Id} ({rights}{from}, expires {Times.Absolute(created.Expires_at)}). Copy the token now: it is shown once.");
         context.Environment.Out.WriteLine(created.Token);
         return ExitCodes.Ok;
     }

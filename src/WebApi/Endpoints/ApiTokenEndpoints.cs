@@ -33,32 +33,32 @@ public static class ApiTokenEndpoints
         {
             var created = await mediator.Send(new CreateApiTokenCommand(body.Name, body.ExpiresAt, body.Role, body.Permissions, body.AllowedIps), ct);
             return TypedResults.Created($"/v1/api_tokens/{created.Id}", created);
-        }).WorkspaceScoped().WithName("createApiToken").WithSummary("Create a workspace API token (owner or admin); the token is in this answer only").CarriesSecret();
+        }).WorkspaceScoped<CreateApiTokenCommand>().WithName("createApiToken").WithSummary("Create a workspace API token (owner or admin); the token is in this answer only").CarriesSecret();
 
         group.MapGet("/", async (int? limit, string? cursor, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListApiTokensQuery(EndpointConventions.Page(limit, cursor)), ct)))
-            .WorkspaceScoped().WithName("listApiTokens").WithSummary("List the workspace's API tokens, newest first");
+            .WorkspaceScoped<ListApiTokensQuery>().WithName("listApiTokens").WithSummary("List the workspace's API tokens, newest first");
 
         group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new GetApiTokenQuery(id), ct)))
-            .WorkspaceScoped().WithName("getApiToken").WithSummary("Get one API token");
+            .WorkspaceScoped<GetApiTokenQuery>().WithName("getApiToken").WithSummary("Get one API token");
 
         group.MapDelete("/{id}", async (string id, IMediator mediator, CancellationToken ct) =>
         {
             await mediator.Send(new RevokeApiTokenCommand(id), ct);
             return TypedResults.NoContent();
-        }).WorkspaceScoped().WithName("revokeApiToken").WithSummary("Revoke (delete) an API token at once (owner or admin)");
+        }).WorkspaceScoped<RevokeApiTokenCommand>().WithName("revokeApiToken").WithSummary("Revoke (delete) an API token at once (owner or admin)");
 
         group.MapPost("/{id}/roll", async (string id, RollApiTokenRequest? body, IMediator mediator, CancellationToken ct) =>
         {
             var rolled = await mediator.Send(new RollApiTokenCommand(id, body?.ExpiresIn, body?.ExpiresAt), ct);
             return TypedResults.Created($"/v1/api_tokens/{rolled.Id}", rolled);
-        }).WorkspaceScoped().WithName("rollApiToken").CarriesSecret()
+        }).WorkspaceScoped<RollApiTokenCommand>().WithName("rollApiToken").CarriesSecret()
             .WithSummary("Replace a token with a new one (shown once); the old one keeps working for expires_in seconds (owner or admin)");
 
         group.MapGet("/{id}/usage", async (string id, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok((await mediator.Send(new GetApiTokenUsageQuery([id]), ct))[0]))
-            .WorkspaceScoped().WithName("getApiTokenUsage").WithSummary("A token's requests per UTC day over the last 90 days");
+            .WorkspaceScoped<GetApiTokenUsageQuery>().WithName("getApiTokenUsage").WithSummary("A token's requests per UTC day over the last 90 days");
 
         return app;
     }

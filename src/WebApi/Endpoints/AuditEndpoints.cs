@@ -15,7 +15,7 @@ public static class AuditEndpoints
 
         group.MapGet("/", async (int? limit, string? cursor, string? action, string? actor_id, long? since, long? until, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListAuditEventsQuery(EndpointConventions.Page(limit, cursor), new AuditFilter(action, actor_id, since, until)), ct)))
-            .WorkspaceScoped().WithName("listAuditEvents")
+            .WorkspaceScoped<ListAuditEventsQuery>().WithName("listAuditEvents")
             .WithSummary("List the workspace's audit events, newest first (owner or admin); filter by action (or a family such as api_token.), actor_id, since and until (Unix seconds)");
 
         group.MapGet("/me", async (int? limit, string? cursor, string? action, string? actor_id, long? since, long? until, IMediator mediator, CancellationToken ct) =>

@@ -1,13 +1,32 @@
+using Akua.Application.Common.Authorization;
 using Akua.Application.Common.Paging;
+using Akua.Domain.Workspaces;
 
 namespace Akua.WebApi.Endpoints;
 
 /// <summary>Marks an endpoint that acts in the workspace named by the credential or the Akua-Context header.</summary>
 public sealed class WorkspaceScopedMetadata;
 
+/// <summary>
+/// The permission and minimum role of the workspace request an endpoint sends, read from the request's own
+/// declaration (the one the authorization behaviour enforces), for the OpenAPI document.
+/// </summary>
+public sealed record RequiredPermissionMetadata(Permission Permission, WorkspaceRole MinimumRole);
+
 public static class EndpointConventions
 {
-    public static RouteHandlerBuilder WorkspaceScoped(this RouteHandlerBuilder builder) => builder.WithMetadata(new WorkspaceScopedMetadata());
+    /// <summary>
+    /// The endpoint sends <typeparamref name="TRequest"/> in the workspace named by the credential or the
+    /// Akua-Context header; the document shows what it needs.
+    /// </summary>
+    public static RouteHandlerBuilder WorkspaceScoped<TRequest>(this RouteHandlerBuilder builder)
+        where TRequest : IWorkspaceRequest =>
+        builder.WithMetadata(new WorkspaceScopedMetadata()).Needs<TRequest>();
+
+    /// <summary>The endpoint sends <typeparamref name="TRequest"/> (a workspace request whose route names the workspace).</summary>
+    public static RouteHandlerBuilder Needs<TRequest>(this RouteHandlerBuilder builder)
+        where TRequest : IWorkspaceRequest =>
+        builder.WithMetadata(new RequiredPermissionMetadata(TRequest.Permission, TRequest.MinimumRole));
 
     /// <summary>
     /// The answer carries a secret shown once (a session token, an API token, a client secret): no cache, shared

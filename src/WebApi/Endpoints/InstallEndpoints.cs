@@ -18,23 +18,23 @@ public static class InstallEndpoints
 
         group.MapGet("/", async (int? limit, string? cursor, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListInstallsQuery(EndpointConventions.Page(limit, cursor)), ct)))
-            .WorkspaceScoped().WithName("listInstalls").WithSummary("List the workspace's installs");
+            .WorkspaceScoped<ListInstallsQuery>().WithName("listInstalls").WithSummary("List the workspace's installs");
 
         group.MapPost("/", async (CreateInstallRequest body, IMediator mediator, CancellationToken ct) =>
         {
             var created = await mediator.Send(new CreateInstallCommand(body.Name, body.Product), ct);
             return TypedResults.Created($"/v1/installs/{created.Id}", created);
-        }).WorkspaceScoped().WithName("createInstall").WithSummary("Create an install (owner or admin)");
+        }).WorkspaceScoped<CreateInstallCommand>().WithName("createInstall").WithSummary("Create an install (owner or admin)");
 
         group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new GetInstallQuery(id), ct)))
-            .WorkspaceScoped().WithName("getInstall").WithSummary("Get one install");
+            .WorkspaceScoped<GetInstallQuery>().WithName("getInstall").WithSummary("Get one install");
 
         group.MapDelete("/{id}", async (string id, IMediator mediator, CancellationToken ct) =>
         {
             await mediator.Send(new DeleteInstallCommand(id), ct);
             return TypedResults.NoContent();
-        }).WorkspaceScoped().WithName("deleteInstall").WithSummary("Delete an install (owner or admin)");
+        }).WorkspaceScoped<DeleteInstallCommand>().WithName("deleteInstall").WithSummary("Delete an install (owner or admin)");
 
         return app;
     }

@@ -30,18 +30,18 @@ public static class InvitationEndpoints
     {
         var workspace = app.MapGroup("/v1/invitations").WithTags("Invitations").RequireCredential();
 
-        workspace.MapPost("/", InviteAsync).WorkspaceScoped().CarriesSecret()
+        workspace.MapPost("/", InviteAsync).WorkspaceScoped<InviteMemberCommand>().CarriesSecret()
             .WithName("inviteMember").WithSummary("Invite someone by email or user_id (owner or admin); the same answer whether or not they have an account; an email invitation's code and accept_url are in this answer only");
 
         workspace.MapGet("/", async (int? limit, string? cursor, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListInvitationsQuery(EndpointConventions.Page(limit, cursor)), ct)))
-            .WorkspaceScoped().WithName("listInvitations").WithSummary("List the workspace's open invitations, newest first");
+            .WorkspaceScoped<ListInvitationsQuery>().WithName("listInvitations").WithSummary("List the workspace's open invitations, newest first");
 
         workspace.MapDelete("/{id}", async (string id, IMediator mediator, CancellationToken ct) =>
         {
             await mediator.Send(new RevokeInvitationCommand(id), ct);
             return TypedResults.NoContent();
-        }).WorkspaceScoped().WithName("revokeInvitation").WithSummary("Revoke an open invitation (owner or admin; an owner's invitation: owner)");
+        }).WorkspaceScoped<RevokeInvitationCommand>().WithName("revokeInvitation").WithSummary("Revoke an open invitation (owner or admin; an owner's invitation: owner)");
 
         var mine = app.MapGroup("/v1/user/invitations").WithTags("Invitations").RequireCredential();
 

@@ -1,3 +1,4 @@
+using Akua.Application.Invitations.InviteMember;
 using Akua.Application.Members.ChangeMemberRole;
 using Akua.Application.Members.ListMembers;
 using Akua.Application.Members.RemoveMember;
@@ -20,21 +21,21 @@ public static class MemberEndpoints
 
         group.MapGet("/", async (int? limit, string? cursor, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListMembersQuery(EndpointConventions.Page(limit, cursor)), ct)))
-            .WorkspaceScoped().WithName("listMembers").WithSummary("List the workspace's members");
+            .WorkspaceScoped<ListMembersQuery>().WithName("listMembers").WithSummary("List the workspace's members");
 
         // Kept for clients written against the first version: it invites (the same as POST /v1/invitations) and
         // adds no one until they accept, and answers the same whether or not the account exists.
-        group.MapPost("/", InvitationEndpoints.InviteAsync).WorkspaceScoped().CarriesSecret().WithName("addMember").WithSummary("Invite someone by email or user_id (owner or admin); they become a member when they accept");
+        group.MapPost("/", InvitationEndpoints.InviteAsync).WorkspaceScoped<InviteMemberCommand>().CarriesSecret().WithName("addMember").WithSummary("Invite someone by email or user_id (owner or admin); they become a member when they accept");
 
         group.MapPatch("/{userId}", async (string userId, ChangeMemberRoleRequest body, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ChangeMemberRoleCommand(userId, body.Role), ct)))
-            .WorkspaceScoped().WithName("changeMemberRole").WithSummary("Change a member's role; the last owner cannot be demoted");
+            .WorkspaceScoped<ChangeMemberRoleCommand>().WithName("changeMemberRole").WithSummary("Change a member's role; the last owner cannot be demoted");
 
         group.MapDelete("/{userId}", async (string userId, IMediator mediator, CancellationToken ct) =>
         {
             await mediator.Send(new RemoveMemberCommand(userId), ct);
             return TypedResults.NoContent();
-        }).WorkspaceScoped().WithName("removeMember").WithSummary("Remove a member; the last owner cannot be removed");
+        }).WorkspaceScoped<RemoveMemberCommand>().WithName("removeMember").WithSummary("Remove a member; the last owner cannot be removed");
 
         return app;
     }

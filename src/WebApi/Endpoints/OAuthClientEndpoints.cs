@@ -30,17 +30,17 @@ public static class OAuthClientEndpoints
         {
             var created = await mediator.Send(new RegisterOAuthClientCommand(body.Name, body.RedirectUris ?? [], body.Type, body.Scopes, body.AllowedIps), ct);
             return TypedResults.Created($"/v1/oauth_clients/{created.Id}", created);
-        }).WorkspaceScoped().WithName("createOAuthClient").WithSummary("Register an integration (owner or admin); a confidential client's secret is in this answer only").CarriesSecret();
+        }).WorkspaceScoped<RegisterOAuthClientCommand>().WithName("createOAuthClient").WithSummary("Register an integration (owner or admin); a confidential client's secret is in this answer only").CarriesSecret();
 
         group.MapGet("/", async (int? limit, string? cursor, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new ListOAuthClientsQuery(EndpointConventions.Page(limit, cursor)), ct)))
-            .WorkspaceScoped().WithName("listOAuthClients").WithSummary("List the workspace's integrations");
+            .WorkspaceScoped<ListOAuthClientsQuery>().WithName("listOAuthClients").WithSummary("List the workspace's integrations");
 
         group.MapDelete("/{id}", async (string id, IMediator mediator, CancellationToken ct) =>
         {
             await mediator.Send(new DeleteOAuthClientCommand(id), ct);
             return TypedResults.NoContent();
-        }).WorkspaceScoped().WithName("deleteOAuthClient").WithSummary("Delete an integration and revoke its refresh tokens (owner or admin)");
+        }).WorkspaceScoped<DeleteOAuthClientCommand>().WithName("deleteOAuthClient").WithSummary("Delete an integration and revoke its refresh tokens (owner or admin)");
 
         return app;
     }

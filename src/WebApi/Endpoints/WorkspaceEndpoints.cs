@@ -43,12 +43,12 @@ public static class WorkspaceEndpoints
 
         group.MapGet("/{id}", async (string id, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new GetWorkspaceQuery(id), ct)))
-            .WithName("getWorkspace").WithSummary("Get a workspace the caller belongs to");
+            .Needs<GetWorkspaceQuery>().WithName("getWorkspace").WithSummary("Get a workspace the caller belongs to");
 
         // The route id wins: the body cannot name another workspace.
         group.MapPatch("/{id}", async (string id, UpdateWorkspaceRequest body, IMediator mediator, CancellationToken ct) =>
             TypedResults.Ok(await mediator.Send(new UpdateWorkspaceCommand(id, body.Name, body.Slug, body.MaxTokenLifetime.ValueKind != System.Text.Json.JsonValueKind.Undefined, LifetimeOf(body.MaxTokenLifetime)), ct)))
-            .WithName("updateWorkspace").WithSummary("Rename a workspace (owner or admin) or set its token lifetime policy (owner)");
+            .Needs<UpdateWorkspaceCommand>().WithName("updateWorkspace").WithSummary("Rename a workspace (owner or admin) or set its token lifetime policy (owner)");
 
         return app;
     }

@@ -1,4 +1,5 @@
 using Akua.Application.Common.Security;
+using Akua.Domain.Workspaces;
 using Akua.WebApi.Endpoints;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -88,6 +89,17 @@ public static class OpenApiSetup
                         "optional and redundant with a workspace API token, and a 403 if it names another workspace.",
                     Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^ws_[A-Za-z0-9_]{1,50}$" },
                 });
+            }
+
+            // What the operation needs, from the request's own declaration (what the authorization behaviour enforces).
+            if (metadata.OfType<RequiredPermissionMetadata>().FirstOrDefault() is { } needs)
+            {
+                var permission = Permissions.NameOf(needs.Permission);
+                operation.Extensions ??= new Dictionary<string, IOpenApiExtension>();
+                operation.Extensions["x-akua-permission"] = new JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create(permission));
+                var needed = $"Needs the `{permission}` permission and at least the {needs.MinimumRole.ToString().ToLowerInvariant()} role; " +
+                    "a credential without them gets 403 (`insufficient_permission` for the permission).";
+                operation.Description = string.IsNullOrEmpty(operation.Description) ? needed : operation.Description + "\n\n" + needed;
             }
 
             if (metadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().Any())

@@ -112,17 +112,63 @@ public sealed class ApiTokensModel(IMediator mediator, TimeProvider clock) : Aku
     /// <summary>The longest expiry the form offers a choice up to; the API takes any future time.</summary>
     public const int MaxExpiryDays = 3650;
 
-    public async Task<IActionResult> OnPostCreateAsync(string name, int expiresInDays, WorkspaceRole role)
+    /// <summary>The create form's choices of what a token may do: presets, or the permissions checked below them.</summary>
+    public static readonly (string Value, string Label, string Hint)[] AccessPresets =
+    [
+        ("full", "Full access", "everything its role allows"),
+        ("read", "Read only", "sees everything its role may see, changes nothing"),
+        ("deploy", "Deploy installs", "installs:write, nothing else"),
+        ("custom", "Only the permissions checked below", ""),
+    ];
+
+    /// <summary>What a preset grants a token of <paramref name="role"/> (null: everything the role allows).</summary>
+    private static Permission? PresetPermissions(string access, WorkspaceRole role, IEnumerable<string> chosen) => access switch
     {
-        if (!ModelState.IsValid || expiresInDays is < -1 or > MaxExpiryDays)
+        "read" => Permissions.All.Where(p => p.Name.EndsWith(":read", StringComparison.Ordinal)).Aggregate(Permission.None, (set, p) => set | p.Value) & Permissions.OfRole(role),
+        "deploy" => Permission.InstallsWrite,
+        "custom" => chosen.Aggregate(Permission.None, (set, name) => Permissions.TryParse(name, out var p) ? set | p : set),
+        _ => null,
+    };
+
+    /// <summary>A token's rights in a few words: "full access", or its permissions without the reads its writes imply.</summary>
+    public string Access(ApiTokenResponse t)
+    {
+        var held = t.Permissions.Aggregate(Permission.None, (set, name) => Permissions.TryParse(name, out var p) ? set | p : set);
+        if (held == Permissions.OfRole(t.Role))
+        {
+            return "full access";
+        }
+
+        var implied = Permissions.All.Where(w => w.Name.EndsWith(":write", StringComparison.Ordinal) && (held & w.Value) != 0)
+            .Aggregate(Permission.None, (set, w) => set | (Permissions.WithImplied(w.Value) & ~w.Value));
+        return string.Join(" ", Permissions.Names(held & ~implied));
+    }
+
+    public async Task<IActionResult> OnPostCreateAsync(
+        string name, int expiresInDays, WorkspaceRole role, string? access = null, string[]? permissions = null, string? allowedIps = null)
+    {
+        access ??= "full";
+        var chosen = PresetPermissions(access, role, permissions ?? []);
+        if (!ModelState.IsValid || expiresInDays is < -1 or > MaxExpiryDays || AccessPresets.All(p => p.Value != access))
         {
             // A value the form never offers (a hand-made post, an old page): say so; never a 500, and never a
             // token that does not expire because a number did not parse.
-            Error = $"Choose when the token expires: in 1 to {MaxExpiryDays:N0} days, or never; and a role of admin or member.";
+            Error = $"Choose when the token expires: in 1 to {MaxExpiryDays:N0} days, or never; a role of admin or member; and what it may do.";
             await SelectWorkspaceAsync();
             await LoadTokensAsync();
             return Page();
         }
+
+        if (chosen == Permission.None)
+        {
+            Error = "Check at least one permission, or choose one of the other kinds of access.";
+            await SelectWorkspaceAsync();
+            await LoadTokensAsync();
+            return Page();
+        }
+
+        // One network per line (commas and spaces work too); empty: any address.
+        var networks = allowedIps?.Split([',', ' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries);
 
         if (await SelectWorkspaceAsync())
         {
@@ -132,7 +178,8 @@ public sealed class ApiTokensModel(IMediator mediator, TimeProvider clock) : Aku
                 -1 when Selected?.MaxTokenLifetime is { } limit => clock.GetUtcNow().AddSeconds(limit).ToUnixTimeSeconds(),
                 _ => null, // never; under a policy the use case refuses it and says why
             };
-            var (ok, created) = await TryAsync(() => Mediator.Send(new CreateApiTokenCommand(name, expiresAt, role)));
+            var (ok, created) = await TryAsync(() => Mediator.Send(new CreateApiTokenCommand(
+                name, expiresAt, role, chosen is { } set ? Permissions.Names(set) : null, networks is { Length: > 0 } ? networks : null)));
             if (ok)
             {
                 // Post, redirect, get: a reload must not create a second token.
