@@ -90,7 +90,7 @@ public sealed class ConsentFlowTests(BrowserFixture fixture) : IClassFixture<Bro
 
         var page = await fixture.SignedInPageAsync(integration.Account, 390);
         await page.GotoAsync(AuthorizeUrl(integration.ClientId, client.RedirectUri, "s-9", challenge, "api_tokens:write installs:read"));
-        await Assertions.Expect(page.Locator("#consent-can li")).ToHaveCountAsync(3); // installs:read, api_tokens:read (implied), api_tokens:write
+        await Assertions.Expect(page.Locator("#consent-can li")).ToHaveCountAsync(4); // your workspaces, installs:read, api_tokens:read (implied), api_tokens:write
         await Assertions.Expect(page.Locator("#consent-can")).ToContainTextAsync("Create, roll and revoke API tokens");
         await Assertions.Expect(page.Locator("#consent-warning")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#consent-cannot")).ToContainTextAsync("invite and remove members");

@@ -48,6 +48,11 @@ public sealed class AddressAllowlistTests
     [InlineData("banana", "not an IPv4 or IPv6")]
     [InlineData("1", "not an IPv4 or IPv6")] // IPAddress.Parse would read 0.0.0.1
     [InlineData("0x7f.1", "not an IPv4 or IPv6")]
+    [InlineData("0x7f.0.0.1", "not an IPv4 or IPv6")] // hex, read as 127.0.0.1 by inet_aton
+    [InlineData("010.0.0.1", "not an IPv4 or IPv6")] // octal: inet_aton reads 8.0.0.1, a person meant 10.0.0.1
+    [InlineData("10.0.0.010", "not an IPv4 or IPv6")]
+    [InlineData("10.0.0.256", "not an IPv4 or IPv6")]
+    [InlineData("::ffff:010.0.0.1", "not an IPv4 or IPv6")]
     [InlineData("fe80::1%eth0", "not an IPv4 or IPv6")]
     [InlineData("", "not an IPv4 or IPv6")]
     public void A_mistake_is_named(string entry, string message)

@@ -3,8 +3,10 @@ using System.Text;
 using Akua.Application.Common.Abstractions;
 using Akua.Domain.Common;
 using Akua.Infrastructure.OAuth;
+using Akua.Infrastructure.Persistence;
 using Akua.TestSupport;
 using Akua.WebApi.FunctionalTests.Support;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -42,6 +44,28 @@ public sealed class JwtApiFactory : AkuaApiFactory
         using var scope = Services.CreateScope();
         Assert.True(EntityId.TryParse<UserId>(userId, out var user));
         return (await scope.ServiceProvider.GetRequiredService<IAccessTokens>().IssueAsync(user, "test-client", "api", TestContext.Current.CancellationToken)).Token;
+    }
+
+    /// <summary>The client the tests' tokens name: a JWT is accepted only while its client is registered.</summary>
+    public const string TestClient = "test-client";
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        if (Database.SkipReason is not null)
+        {
+            return;
+        }
+
+        var owner = await this.SignUpAsync();
+        await using var db = new Akua.Infrastructure.Persistence.AkuaDbContext(Database.Options.ToContextOptions());
+        if (!await db.OAuthClients.AnyAsync(c => c.ClientId == TestClient))
+        {
+            Assert.True(EntityId.TryParse<WorkspaceId>(owner.WorkspaceId, out var workspace));
+            db.OAuthClients.Add(Akua.Domain.OAuth.OAuthClient.Register(
+                workspace, TestClient, "Test client", Akua.Domain.OAuth.OAuthClientType.Public, ["https://app.example/cb"], null, TimeProvider.System));
+            await db.SaveChangesAsync();
+        }
     }
 
     public Task<SigningCredentials> SigningKeyAsync() => Services.GetRequiredService<SigningKeyStore>().CurrentAsync(TestContext.Current.CancellationToken);

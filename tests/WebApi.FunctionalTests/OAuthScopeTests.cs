@@ -5,6 +5,7 @@ using Akua.Domain.Workspaces;
 using Akua.TestSupport;
 using Akua.WebApi.FunctionalTests.Support;
 using Duende.IdentityModel.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Akua.WebApi.FunctionalTests;
 
@@ -14,7 +15,7 @@ namespace Akua.WebApi.FunctionalTests;
 /// management reaches an integration only when its client was registered for it. Tokens are exchanged and
 /// refreshed with an independent client library (Duende.IdentityModel).
 /// </summary>
-public abstract class OAuthScopeTests(AkuaApiFactory factory)
+public abstract partial class OAuthScopeTests(AkuaApiFactory factory)
 {
     private HttpClient Http => factory.CreateClient();
 
@@ -189,13 +190,125 @@ public abstract class OAuthScopeTests(AkuaApiFactory factory)
         var alias = await admin.ExpectAsync(201, HttpMethod.Post, "/v1/oauth_clients", new { name = "alias", redirect_uris = new[] { OAuthFlow.RedirectUri }, scopes = new[] { "api" } });
         Assert.Equal(Permissions.Names(OAuthScopes.ApiAlias), Names(alias.GetProperty("scopes")));
 
-        // A token that may register integrations but not mint tokens cannot register one that mints them.
-        var registrar = (await admin.ExpectAsync(201, HttpMethod.Post, "/v1/api_tokens", new { name = "registrar", permissions = new[] { "oauth_clients:write" } }))
+        // A token that may register integrations cannot register one that may ask for what it does not hold itself:
+        // neither token management nor anything else; by default its integrations may ask for what it holds.
+        var registrar = (await admin.ExpectAsync(201, HttpMethod.Post, "/v1/api_tokens", new { name = "registrar", permissions = new[] { "oauth_clients:write", "installs:write" } }))
             .GetProperty("token").GetString()!;
-        var refused = await (await factory.Api(registrar).PostAsync("/v1/oauth_clients", new { name = "y", redirect_uris = new[] { OAuthFlow.RedirectUri }, scopes = new[] { "api_tokens:write" } }))
-            .AssertErrorAsync(403, "insufficient_permission");
-        Assert.Contains("api_tokens:write", refused.GetProperty("message").GetString(), StringComparison.Ordinal);
+        foreach (var beyond in new[] { "api_tokens:write", "audit:read", "api" })
+        {
+            var refused = await (await factory.Api(registrar).PostAsync("/v1/oauth_clients", new { name = "y", redirect_uris = new[] { OAuthFlow.RedirectUri }, scopes = new[] { beyond } }))
+                .AssertErrorAsync(403, "insufficient_permission");
+            Assert.Contains(beyond == "api" ? "api_tokens:read" : beyond, refused.GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+
         await factory.Api(registrar).ExpectAsync(201, HttpMethod.Post, "/v1/oauth_clients", new { name = "z", redirect_uris = new[] { OAuthFlow.RedirectUri }, scopes = new[] { "installs:write" } });
+        var defaulted = await factory.Api(registrar).ExpectAsync(201, HttpMethod.Post, "/v1/oauth_clients", new { name = "d", redirect_uris = new[] { OAuthFlow.RedirectUri } });
+        Assert.Equal(["installs:read", "installs:write", "oauth_clients:read"], Names(defaulted.GetProperty("scopes")));
+    }
+}
+
+/// <summary>What an outside review of issue 19 found, each fixed; these failed before the fix.</summary>
+public abstract partial class OAuthScopeTests
+{
+    private async Task<string> IssueAsync(TestUser user, string clientId, string scope)
+    {
+        using var services = factory.Services.CreateScope();
+        Assert.True(Akua.Domain.Common.EntityId.TryParse<Akua.Domain.Common.UserId>(user.UserId, out var id));
+        return (await services.ServiceProvider.GetRequiredService<Akua.Application.Common.Abstractions.IAccessTokens>()
+            .IssueAsync(id, clientId, scope, TestContext.Current.CancellationToken)).Token;
+    }
+
+    /// <summary>
+    /// Registered in one workspace for token management, an integration that an owner of another workspace
+    /// approves gets no token management there: only the registering workspace's admins chose to allow it.
+    /// </summary>
+    [Fact]
+    public async Task Credential_management_scopes_apply_only_in_the_workspace_that_registered_the_client()
+    {
+        var ann = await factory.SignUpAsync();
+        var (clientId, _) = await OAuthFlow.RegisterClientAsync(factory.Api(ann.Token, ann.WorkspaceId), scopes: ["api_tokens:write", "installs:write"]);
+        var other = (await factory.Api(ann.Token).ExpectAsync(201, HttpMethod.Post, "/v1/workspaces", new { name = "Another of Ann's" })).GetProperty("id").GetString()!;
+        var jwt = await IssueAsync(ann, clientId, "api_tokens:write installs:write");
+
+        await factory.Api(jwt, ann.WorkspaceId).ExpectAsync(201, HttpMethod.Post, "/v1/api_tokens", new { name = "here", permissions = new[] { "installs:read" } });
+        var refused = await (await factory.Api(jwt, other).PostAsync("/v1/api_tokens", new { name = "there", permissions = new[] { "installs:read" } }))
+            .AssertErrorAsync(403, "insufficient_permission");
+        Assert.Contains("registered", refused.GetProperty("message").GetString(), StringComparison.Ordinal);
+        await factory.Api(jwt, other).ExpectAsync(201, HttpMethod.Post, "/v1/installs", new { name = "web", product = "redis" }); // the rest of its scope applies
+    }
+
+    /// <summary>A deleted integration's access tokens stop: nothing is left that says where they may be used.</summary>
+    [Fact]
+    public async Task A_deleted_clients_access_tokens_are_refused()
+    {
+        var ann = await factory.SignUpAsync();
+        var admin = factory.Api(ann.Token, ann.WorkspaceId);
+        var client = await admin.ExpectAsync(201, HttpMethod.Post, "/v1/oauth_clients",
+            new { name = "Bound", redirect_uris = new[] { OAuthFlow.RedirectUri }, allowed_ips = new[] { "192.0.2.0/24" } });
+        var jwt = await IssueAsync(ann, client.GetProperty("client_id").GetString()!, "api");
+        await admin.ExpectAsync(204, HttpMethod.Delete, $"/v1/oauth_clients/{client.GetProperty("id").GetString()}");
+
+        await (await factory.Api(jwt, ann.WorkspaceId).GetAsync("/v1/installs")).AssertErrorAsync(401, "unauthorized");
+    }
+
+    /// <summary>A narrowly scoped integration does not create workspaces: that takes workspace:write (in `api`).</summary>
+    [Fact]
+    public async Task Creating_a_workspace_takes_workspace_write()
+    {
+        var ann = await factory.SignUpAsync();
+        var (clientId, _) = await OAuthFlow.RegisterClientAsync(factory.Api(ann.Token, ann.WorkspaceId));
+        await (await factory.Api(await IssueAsync(ann, clientId, "installs:read")).PostAsync("/v1/workspaces", new { name = "By a reader" }))
+            .AssertErrorAsync(403, "insufficient_permission");
+        await factory.Api(await IssueAsync(ann, clientId, "workspace:write")).ExpectAsync(201, HttpMethod.Post, "/v1/workspaces", new { name = "By a writer" });
+    }
+
+    /// <summary>A bound token registers only integrations bound within its networks, as it creates only such tokens.</summary>
+    [Fact]
+    public async Task A_bound_token_registers_only_bound_integrations()
+    {
+        var ann = await factory.SignUpAsync();
+        var admin = factory.Api(ann.Token, ann.WorkspaceId);
+        // Its requests come from inside its network (the address set on the server's side of the connection).
+        var bound = (await admin.ExpectAsync(201, HttpMethod.Post, "/v1/api_tokens",
+            new { name = "bound", permissions = new[] { "oauth_clients:write", "installs:write" }, allowed_ips = new[] { "203.0.113.0/24" } })).GetProperty("token").GetString()!;
+
+        async Task<int> RegisterFromInsideAsync(object body)
+        {
+            var context = await factory.Server.SendAsync(http =>
+            {
+                http.Request.Method = "POST";
+                http.Request.Path = "/v1/oauth_clients";
+                http.Request.Headers.Authorization = "Bearer " + bound;
+                http.Request.ContentType = "application/json";
+                var bytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body);
+                http.Request.Body = new MemoryStream(bytes);
+                http.Request.ContentLength = bytes.Length;
+                http.Features.Set<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>(new HasBody());
+                http.Connection.RemoteIpAddress = IPAddress.Parse("203.0.113.10");
+            }, TestContext.Current.CancellationToken);
+            return context.Response.StatusCode;
+        }
+
+        Assert.Equal(403, await RegisterFromInsideAsync(new { name = "anywhere", redirect_uris = new[] { OAuthFlow.RedirectUri } }));
+        Assert.Equal(403, await RegisterFromInsideAsync(new { name = "wider", redirect_uris = new[] { OAuthFlow.RedirectUri }, allowed_ips = new[] { "0.0.0.0/0" } }));
+        Assert.Equal(201, await RegisterFromInsideAsync(new { name = "within", redirect_uris = new[] { OAuthFlow.RedirectUri }, allowed_ips = new[] { "203.0.113.0/25" } }));
+    }
+
+    /// <summary>One field said twice is refused, not read as its last value (which could drop an allowlist).</summary>
+    [Fact]
+    public async Task A_field_given_twice_is_refused()
+    {
+        var ann = await factory.SignUpAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/api_tokens")
+        {
+            Content = new StringContent("""{"name": "ci", "allowed_ips": ["192.0.2.1"], "allowed_ips": null}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new("Bearer", ann.Token);
+        request.Headers.Add("Akua-Context", ann.WorkspaceId);
+        var response = await Http.SendAsync(request, TestContext.Current.CancellationToken);
+        await response.AssertErrorAsync(400, "bad_request");
+        var tokens = await factory.Api(ann.Token, ann.WorkspaceId).ExpectAsync(200, HttpMethod.Get, "/v1/api_tokens");
+        Assert.Equal(0, tokens.GetProperty("data").GetArrayLength());
     }
 }
 

@@ -56,7 +56,9 @@ public abstract class PermissionTests(AkuaApiFactory factory)
     public async Task Each_operation_needs_its_permission_in_an_integrations_scope()
     {
         var ann = await factory.SignUpAsync();
-        var failures = await MatrixAsync(ann, permissions => IssueJwtAsync(ann, string.Join(' ', permissions)), workspace: ann.WorkspaceId);
+        // A client of this workspace registered for every scope (credential management applies in its own workspace only).
+        var (clientId, _) = await OAuthFlow.RegisterClientAsync(factory.Api(ann.Token, ann.WorkspaceId), scopes: [.. Permissions.All.Select(p => p.Name)]);
+        var failures = await MatrixAsync(ann, permissions => IssueJwtAsync(ann, clientId, string.Join(' ', permissions)), workspace: ann.WorkspaceId);
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
@@ -107,11 +109,11 @@ public abstract class PermissionTests(AkuaApiFactory factory)
     }
 
     /// <summary>An access token as the token endpoint signs it for a granted scope (the consent flow is OAuthScopeTests').</summary>
-    private async Task<string> IssueJwtAsync(TestUser user, string scope)
+    private async Task<string> IssueJwtAsync(TestUser user, string clientId, string scope)
     {
         using var services = factory.Services.CreateScope();
         Assert.True(EntityId.TryParse<UserId>(user.UserId, out var id));
-        return (await services.ServiceProvider.GetRequiredService<IAccessTokens>().IssueAsync(id, "matrix-client", scope, TestContext.Current.CancellationToken)).Token;
+        return (await services.ServiceProvider.GetRequiredService<IAccessTokens>().IssueAsync(id, clientId, scope, TestContext.Current.CancellationToken)).Token;
     }
 
     [Fact]

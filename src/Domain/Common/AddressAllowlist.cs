@@ -73,9 +73,11 @@ public sealed class AddressAllowlist
         var shown = entry.Length > 50 ? entry[..50] : entry;
         var slash = entry.IndexOf('/', StringComparison.Ordinal);
         var addressText = slash < 0 ? entry : entry[..slash];
-        // IPAddress.TryParse also reads "1" or "0x7f.1" as IPv4: only the dotted quad and IPv6 forms are accepted.
+        // IPAddress.TryParse also reads inet_aton's forms ("1", "0x7f.1", and "010.0.0.1" as octal 8.0.0.1): only
+        // the dotted decimal quad, alone or as the tail of an IPv6 address, and IPv6's hex groups are accepted.
         if (!IPAddress.TryParse(addressText, out var address) || addressText.Contains('%', StringComparison.Ordinal)
-            || (address.AddressFamily == AddressFamily.InterNetwork && addressText.Count(c => c == '.') != 3))
+            || (addressText.Contains('.', StringComparison.Ordinal) && !IsDottedDecimal(addressText[(addressText.LastIndexOf(':') + 1)..]))
+            || (address.AddressFamily == AddressFamily.InterNetwork && !IsDottedDecimal(addressText)))
         {
             throw DomainException.Invalid($"'{shown}' is not an IPv4 or IPv6 address or network (203.0.113.0/24, 2001:db8::/32).");
         }
@@ -97,6 +99,13 @@ public sealed class AddressAllowlist
         }
 
         return network;
+    }
+
+    /// <summary>Four decimal numbers of 0 to 255, without leading zeros (which inet_aton reads as octal).</summary>
+    private static bool IsDottedDecimal(string text)
+    {
+        var parts = text.Split('.');
+        return parts.Length == 4 && parts.All(p => p.Length is >= 1 and <= 3 && p.All(char.IsAsciiDigit) && (p.Length == 1 || p[0] != '0') && int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) <= 255);
     }
 
     /// <summary>Reads the stored form back (written by this class, so well-formed).</summary>

@@ -101,7 +101,9 @@ public sealed class OAuthClient
     public bool MayAsk(Permission asked, out string? notRegistered)
     {
         var beyond = asked & ~Scopes;
-        notRegistered = beyond == Permission.None ? null : Permissions.Names(beyond)[0];
+        // Name what was asked for (a write), not the read it implies.
+        notRegistered = beyond == Permission.None ? null
+            : Permissions.Names(beyond).FirstOrDefault(n => n.EndsWith(":write", StringComparison.Ordinal)) ?? Permissions.Names(beyond)[0];
         return notRegistered is null;
     }
 

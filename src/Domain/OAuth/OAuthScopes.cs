@@ -72,7 +72,28 @@ public static class OAuthScopes
     /// nothing, so a token is never worth more than it was issued for. Parsed once per distinct value: the
     /// credential cache calls this on every miss.
     /// </summary>
-    public static Permission OfGranted(string? scope) => scope is null ? Permission.None : Granted.GetOrAdd(scope, static text =>
-        Permissions.WithImplied(text.Split(' ', StringSplitOptions.RemoveEmptyEntries)
-            .Aggregate(Permission.None, (set, name) => name == Api ? set | ApiAlias : Permissions.TryParse(name, out var p) ? set | p : set)));
+    public static Permission OfGranted(string? scope)
+    {
+        if (scope is null)
+        {
+            return Permission.None;
+        }
+
+        if (Granted.TryGetValue(scope, out var known))
+        {
+            return known;
+        }
+
+        var parsed = Permissions.WithImplied(scope.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Aggregate(Permission.None, (set, name) => name == Api ? set | ApiAlias : Permissions.TryParse(name, out var p) ? set | p : set));
+        // Bounded: grants name their scopes in any order, and each order is a key of its own.
+        if (Granted.Count < MaxRemembered)
+        {
+            Granted.TryAdd(scope, parsed);
+        }
+
+        return parsed;
+    }
+
+    private const int MaxRemembered = 4096;
 }

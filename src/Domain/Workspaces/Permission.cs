@@ -110,7 +110,7 @@ public static class Permissions
         Permission.OAuthClientsWrite => "Register and delete integrations",
         Permission.AuditRead => "Read the audit log",
         Permission.WorkspaceRead => "See the workspace's name and settings",
-        Permission.WorkspaceWrite => "Rename the workspace and change its settings",
+        Permission.WorkspaceWrite => "Rename workspaces, change their settings, and create new ones",
         _ => throw new ArgumentOutOfRangeException(nameof(permission), permission, "Not one permission."),
     };
 

@@ -163,19 +163,24 @@ internal sealed class CredentialValidator(
     }
 
     /// <summary>
-    /// A JWT's signature and claims, then the address allowlist of the client it was issued to (one query, on a
-    /// miss only: the answer is cached with the credential for the token's few minutes).
+    /// A JWT's signature and claims, then the client it was issued to: its workspace and address allowlist (one
+    /// query, on a miss only: the answer is cached with the credential for the token's few minutes). A token of a
+    /// client that no longer exists (deleted) is refused: without its client nothing says where it may be used.
     /// </summary>
     private static async Task<Credential?> JwtAsync(IServiceProvider services, ReadOnlyMemory<char> token, CancellationToken cancellationToken)
     {
         var credential = await services.GetRequiredService<AccessTokens>().ValidateAsync(token.ToString(), cancellationToken);
         if (credential?.ClientId is not { } clientId)
         {
-            return credential;
+            return null;
         }
 
-        var allowed = await services.GetRequiredService<AkuaDbContext>().OAuthClients.AsNoTracking()
-            .Where(c => c.ClientId == clientId).Select(c => c.AllowedIps).FirstOrDefaultAsync(cancellationToken);
-        return allowed is null ? credential : credential with { AllowedAddresses = AddressAllowlist.ParseStored(allowed) };
+        var client = await services.GetRequiredService<AkuaDbContext>().OAuthClients.AsNoTracking()
+            .Where(c => c.ClientId == clientId).Select(c => new { c.WorkspaceId, c.AllowedIps }).FirstOrDefaultAsync(cancellationToken);
+        return client is null ? null : credential with
+        {
+            ClientWorkspaceId = client.WorkspaceId,
+            AllowedAddresses = client.AllowedIps is null ? null : AddressAllowlist.ParseStored(client.AllowedIps),
+        };
     }
 }

@@ -16,6 +16,8 @@ public static class AkuaJson
         options.NumberHandling = JsonNumberHandling.Strict;
         options.Converters.Add(new StrictEnumConverterFactory()); // exactly the documented names, no flags, no casing
         options.MaxDepth = 32;
+        // {"allowed_ips": [...], "allowed_ips": null} is one field said twice: refuse it rather than keep the last.
+        options.AllowDuplicateProperties = false;
         return options;
     }
 

@@ -48,6 +48,12 @@ public enum IntegrationAccess
 
     /// <summary>An integration may send it with the user's rights.</summary>
     Allowed,
+
+    /// <summary>
+    /// An integration may send it only when its scope holds <c>workspace:write</c> (creating a workspace: a change
+    /// to the account that a narrowly scoped integration must not make).
+    /// </summary>
+    AllowedWithWorkspaceWrite,
 }
 
 /// <summary>The error codes authorization answers with beside a status's own.</summary>

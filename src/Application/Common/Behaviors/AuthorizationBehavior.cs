@@ -34,10 +34,20 @@ internal sealed class AuthorizationBehavior<TMessage, TResponse>(ICurrentPrincip
                 // scope (an integration reaches credential management only through a scope its client was
                 // registered for and its user approved).
                 var granted = Permissions.OfRole(role) & (credential.Permissions ?? Permissions.Everything);
+                if (credential.Kind == CredentialKind.Jwt && credential.ClientWorkspaceId != workspace)
+                {
+                    // Credential management was granted for the client's own workspace, whose admins registered it
+                    // for that; an owner elsewhere who approves it must not hand over theirs by one click.
+                    granted &= ~Akua.Domain.OAuth.OAuthScopes.CredentialManagement;
+                }
+
                 if ((granted & Required.Permission) == 0)
                 {
                     var needed = Permissions.NameOf(Required.Permission);
-                    throw DomainException.Forbidden($"This needs the {needed} permission, which this credential does not hold.", AuthorizationCodes.InsufficientPermission);
+                    var why = credential.Kind == CredentialKind.Jwt && (Permissions.OfRole(role) & (credential.Permissions ?? Permission.None) & Required.Permission) != 0
+                        ? "which an integration holds only in the workspace that registered it"
+                        : "which this credential does not hold";
+                    throw DomainException.Forbidden($"This needs the {needed} permission, {why}.", AuthorizationCodes.InsufficientPermission);
                 }
 
                 // Resolved here only: a request outside any workspace does not even create the scope.
@@ -59,10 +69,22 @@ internal sealed class AuthorizationBehavior<TMessage, TResponse>(ICurrentPrincip
     /// </summary>
     private static void RefuseIntegrationUnlessAllowed(Credential credential)
     {
-        if (credential.Kind == CredentialKind.Jwt && Required.Integrations != IntegrationAccess.Allowed)
+        if (credential.Kind != CredentialKind.Jwt || Required.Integrations == IntegrationAccess.Allowed)
         {
-            throw DomainException.Forbidden(IntegrationRefusal);
+            return;
         }
+
+        if (Required.Integrations == IntegrationAccess.AllowedWithWorkspaceWrite)
+        {
+            if (((credential.Permissions ?? Permission.None) & Permission.WorkspaceWrite) == 0)
+            {
+                throw DomainException.Forbidden("This needs the workspace:write permission, which this integration's scope does not hold.", AuthorizationCodes.InsufficientPermission);
+            }
+
+            return;
+        }
+
+        throw DomainException.Forbidden(IntegrationRefusal);
     }
 
     /// <summary>The 403's message: why, and what to use instead.</summary>

@@ -25,6 +25,10 @@ public enum CredentialKind
 /// Where it may be used from: a workspace API token's allowlist, or the one of the OAuth client a JWT was issued
 /// to; null for any address. The bearer middleware refuses a request from elsewhere (403 <c>ip_not_allowed</c>).
 /// </param>
+/// <param name="ClientWorkspaceId">
+/// A JWT's client's workspace: the only one where its grant's credential-management scopes apply, since only that
+/// workspace's admins decided the client may ask for them.
+/// </param>
 public sealed record Credential(
     CredentialKind Kind,
     string Id,
@@ -38,7 +42,8 @@ public sealed record Credential(
     string? Issuer = null,
     string? Audience = null,
     Permission? Permissions = null,
-    AddressAllowlist? AllowedAddresses = null)
+    AddressAllowlist? AllowedAddresses = null,
+    WorkspaceId? ClientWorkspaceId = null)
 {
     /// <summary>Whether a request from <paramref name="address"/> may use it (always, without an allowlist).</summary>
     public bool AllowsAddress(System.Net.IPAddress? address) => AllowedAddresses is null || AllowedAddresses.Allows(address);

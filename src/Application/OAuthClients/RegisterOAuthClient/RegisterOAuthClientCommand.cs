@@ -16,17 +16,19 @@ public sealed record RegisterOAuthClientCommand(
     public static Permission Permission => Permission.OAuthClientsWrite;
 }
 
-internal sealed class RegisterOAuthClientHandler(IApplicationDbContext db, IAuditTrail audit, ISecrets secrets, WorkspaceScope workspace, IMapper mapper, TimeProvider clock)
+internal sealed class RegisterOAuthClientHandler(
+    IApplicationDbContext db, IAuditTrail audit, ISecrets secrets, ICurrentPrincipal principal, WorkspaceScope workspace, IMapper mapper, TimeProvider clock)
     : ICommandHandler<RegisterOAuthClientCommand, RegisteredOAuthClientResponse>
 {
     public ValueTask<RegisteredOAuthClientResponse> Handle(RegisterOAuthClientCommand command, CancellationToken cancellationToken)
     {
-        Permission? scopes = null;
+        // No credential registers an integration that may ask for more than the credential holds, or that may be
+        // used from more places than it may: registering a client is no way around one's own limits.
+        var scopes = OAuthScopes.ClientDefault & workspace.Granted;
         if (command.Scopes is { } names)
         {
             OAuthScopes.TryParse(string.Join(' ', names), out var asked, out _); // the validator named any unknown one
-            // Credential management only from someone who holds it: registering a client is no way around one's own limits.
-            if ((asked & OAuthScopes.CredentialManagement & ~workspace.Granted) is var beyond and not Permission.None)
+            if ((asked & ~workspace.Granted) is var beyond and not Permission.None)
             {
                 throw DomainException.Forbidden(
                     $"This credential cannot register an integration for {string.Join(", ", Permissions.Names(beyond))}, which it does not hold.",
@@ -36,9 +38,16 @@ internal sealed class RegisterOAuthClientHandler(IApplicationDbContext db, IAudi
             scopes = asked;
         }
 
+        var allowed = command.AllowedIps is { } networks ? AddressAllowlist.Parse(networks) : null;
+        if (principal.Credential?.AllowedAddresses is { } own && (allowed is null || !allowed.IsWithin(own)))
+        {
+            throw DomainException.Forbidden(
+                $"This credential may be used only from {string.Join(", ", own.Networks)}; an integration it registers must name allowed_ips within them.",
+                AuthorizationCodes.InsufficientPermission);
+        }
+
         var secret = command.Type == OAuthClientType.Confidential ? secrets.NewClientSecret() : (NewSecret?)null;
-        var client = OAuthClient.Register(workspace.Id, secrets.NewClientId(), command.Name, command.Type, command.RedirectUris, secret?.Hash, clock, scopes,
-            command.AllowedIps is { } networks ? AddressAllowlist.Parse(networks) : null);
+        var client = OAuthClient.Register(workspace.Id, secrets.NewClientId(), command.Name, command.Type, command.RedirectUris, secret?.Hash, clock, scopes, allowed);
         db.OAuthClients.Add(client);
         audit.Record(AuditActions.OAuthClientRegistered, AuditTarget.Of("oauth_client", client.Id), workspace.Id,
             details: new() { ["client_id"] = client.ClientId, ["name"] = client.Name, ["type"] = command.Type.ToString().ToLowerInvariant(), ["scopes"] = client.ScopeNames, ["allowed_ips"] = client.AllowedIps ?? "any" });

@@ -3,7 +3,7 @@ namespace Akua.Application.Workspaces.CreateWorkspace;
 /// <summary>Creates a workspace that the calling user owns.</summary>
 public sealed record CreateWorkspaceCommand(string Name, string? Slug) : ICommand<WorkspaceResponse>, IAuthenticatedRequest
 {
-    public static IntegrationAccess Integrations => IntegrationAccess.Allowed;
+    public static IntegrationAccess Integrations => IntegrationAccess.AllowedWithWorkspaceWrite;
 }
 
 internal sealed class CreateWorkspaceHandler(IApplicationDbContext db, IAuditTrail audit, ICurrentPrincipal principal, IMapper mapper, TimeProvider clock)
