@@ -50,7 +50,8 @@ public sealed class DatabaseFaultTests(CuttablePostgresApiFactory factory) : ICl
             var signUp = await client.PostJsonAsync("/api/auth/sign-up/email", Accounts.SignUpBody());
             var elapsed = DateTime.UtcNow - started;
 
-            await ready.AssertErrorAsync(503, "service_unavailable");
+            var notReady = await ready.AssertErrorAsync(503, "service_unavailable");
+            Assert.Equal("database", notReady.GetProperty("details")[0].GetProperty("field").GetString());
             await signUp.AssertErrorAsync(503, "service_unavailable");
             Assert.True(elapsed < TimeSpan.FromSeconds(6), $"two requests took {elapsed}");
             Assert.Equal(200, (int)(await client.GetAsync("/healthz", TestContext.Current.CancellationToken)).StatusCode);

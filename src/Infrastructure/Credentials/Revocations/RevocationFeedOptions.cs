@@ -20,6 +20,15 @@ public sealed class RevocationFeedOptions
     /// </summary>
     public TimeSpan MaxStaleness { get; set; } = TimeSpan.FromMilliseconds(750);
 
+    /// <summary>
+    /// <c>/readyz</c> answers 503 when this node's last completed read of the feed began longer ago than this (or
+    /// none has completed since it started). Far above <see cref="MaxStaleness"/> on purpose: a node a little
+    /// behind still answers correctly (it asks the database instead of its cache), and a busy second must not take
+    /// it out of the load balancer; a node that has not read the feed for this long has a broken poller or no
+    /// database, and cannot learn of revocations.
+    /// </summary>
+    public TimeSpan ReadinessLimit { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Added to the revoking request's wait, for timer and scheduling jitter.</summary>
     public TimeSpan Margin { get; set; } = TimeSpan.FromMilliseconds(100);
 }
