@@ -16,11 +16,21 @@ public sealed class PasswordHashingOptions
 
     /// <summary>How long a request waits for its hash before it is answered 429.</summary>
     public TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// PBKDF2-HMAC-SHA512 iterations: 210,000 is OWASP's Password Storage Cheat Sheet figure for it. A stored hash
+    /// with fewer is upgraded on its user's next sign-in.
+    /// </summary>
+    public int Iterations { get; set; } = OwaspIterations;
+
+    public const int OwaspIterations = 210_000;
 }
 
 /// <summary>
-/// ASP.NET Core Identity's hasher (PBKDF2-HMAC-SHA512, 100,000 iterations, salted, versioned) rather than
-/// anything home-made. Hashes run on <see cref="PasswordHashingOptions.MaxConcurrent"/> threads of their own at
+/// ASP.NET Core Identity's hasher (PBKDF2-HMAC-SHA512, salted, versioned) at OWASP's 210,000 iterations
+/// (<see cref="PasswordHashingOptions.Iterations"/>) rather than anything home-made. A hash made with fewer
+/// (Identity's default of 100,000, which this service used before) verifies as "rehash needed", and sign-in
+/// stores a new one. Hashes run on <see cref="PasswordHashingOptions.MaxConcurrent"/> threads of their own at
 /// a lower scheduling priority (nice 10 on Linux): a flood of sign-ins uses the cores that nothing else wants,
 /// and requests that need no hash (whoami, the API) keep their latency (ADR 0018). At most
 /// <see cref="PasswordHashingOptions.MaxWaiting"/> wait; beyond that, or past the wait, 429 with Retry-After.
@@ -28,13 +38,14 @@ public sealed class PasswordHashingOptions
 public sealed partial class PasswordHasher : IPasswordHasher, IDisposable
 {
     private static readonly object User = new();
-    private readonly IdentityHasher _hasher = new();
+    private readonly IdentityHasher _hasher;
     private readonly Lazy<string> _dummyHash;
     private readonly Channel<Work> _queue;
     private readonly TimeSpan _maxWait;
 
     public PasswordHasher(IOptions<PasswordHashingOptions> options)
     {
+        _hasher = new IdentityHasher(Options.Create(new PasswordHasherOptions { IterationCount = Math.Max(options.Value.Iterations, 100_000) }));
         _dummyHash = new Lazy<string>(() => _hasher.HashPassword(User, "not-a-password-" + Guid.NewGuid()));
         _maxWait = options.Value.MaxWait;
         // Waiting: in the queue, not yet taken by a hashing thread.

@@ -23,6 +23,21 @@ public sealed class PasswordHasherTests : IDisposable
         Assert.Equal(PasswordCheck.Failed, await _hasher.VerifyAsync(hash, "correct horse battery stapler", Ct));
     }
 
+    /// <summary>OWASP's figure for PBKDF2-HMAC-SHA512, read from the hash itself (Identity's version 3 format).</summary>
+    [Fact]
+    public async Task New_hashes_use_pbkdf2_sha512_at_owasps_iterations_and_older_ones_ask_to_be_rehashed()
+    {
+        var hash = Convert.FromBase64String(await _hasher.HashAsync("correct horse battery staple", Ct));
+        Assert.Equal(0x01, hash[0]); // version 3
+        Assert.Equal(2u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(hash.AsSpan(1))); // HMACSHA512
+        Assert.Equal(210_000u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(hash.AsSpan(5)));
+
+        // What this service stored before: Identity's default, 100,000 iterations.
+        var older = new Microsoft.AspNetCore.Identity.PasswordHasher<object>().HashPassword(new object(), "correct horse battery staple");
+        Assert.Equal(PasswordCheck.SuccessRehashNeeded, await _hasher.VerifyAsync(older, "correct horse battery staple", Ct));
+        Assert.Equal(PasswordCheck.Failed, await _hasher.VerifyAsync(older, "wrong horse battery staple", Ct));
+    }
+
     [Fact]
     public async Task The_same_password_hashes_differently_each_time()
     {
