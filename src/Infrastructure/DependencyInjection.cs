@@ -70,8 +70,10 @@ public static class DependencyInjection
         services.AddSingleton<IAttemptLimiter, DatabaseAttemptLimiter>();
         services.AddScoped<IAuditTrail, AuditTrail>();
         services.AddOptions<AuditOptions>().BindConfiguration("Audit");
-        services.AddSingleton<AuditRetention>();
-        services.AddHostedService(sp => sp.GetRequiredService<AuditRetention>());
+        services.AddOptions<Retention.RetentionOptions>().BindConfiguration("Retention");
+        services.AddSingleton<Retention.Leases>();
+        services.AddSingleton<Retention.RetentionService>();
+        services.AddHostedService(sp => sp.GetRequiredService<Retention.RetentionService>());
         return services;
     }
 }

@@ -276,9 +276,9 @@ public abstract class AuditLogTests(AkuaApiFactory factory)
         Assert.Equal(2, events.Count); // this test's own two, whatever other tests of the class wrote before it
         await db.AuditEvents.Where(e => e.Id == events[0].Id).ExecuteUpdateAsync(u => u.SetProperty(e => e.CreatedAt, DateTimeOffset.UtcNow.AddDays(-401)), Ct);
 
-        var pruned = await factory.Services.GetRequiredService<Akua.Infrastructure.Audit.AuditRetention>().PruneAsync(Ct);
+        var pruned = await factory.Services.GetRequiredService<Akua.Infrastructure.Retention.RetentionService>().PruneAsync(Ct);
 
-        Assert.True(pruned >= 1);
+        Assert.True(pruned!["audit_events"] >= 1);
         Assert.False(await db.AuditEvents.AnyAsync(e => e.Id == events[0].Id, Ct));
         Assert.True(await db.AuditEvents.AnyAsync(e => e.Id == events[1].Id, Ct));
     }

@@ -32,7 +32,11 @@ public sealed class AkuaMetrics
     /// <summary>Credentials whose last use is buffered on this node and not yet written.</summary>
     public const string LastUsePending = "akua.last_use.pending";
 
+    /// <summary>Rows deleted by retention, tagged by table.</summary>
+    public const string Pruned = "akua.retention.deleted";
+
     public const string OriginTag = "akua.origin";
+    public const string TableTag = "akua.table";
     public const string OperationTag = "db.operation.kind";
     public const string RouteTag = "http.route";
     public const string KindTag = "akua.credential.kind";
@@ -54,6 +58,7 @@ public sealed class AkuaMetrics
     private readonly Counter<long> _cacheHits;
     private readonly Counter<long> _cacheMisses;
     private readonly Counter<long> _authentications;
+    private readonly Counter<long> _pruned;
 
     public AkuaMetrics(IMeterFactory meters)
     {
@@ -62,6 +67,7 @@ public sealed class AkuaMetrics
         _cacheHits = Meter.CreateCounter<long>(CredentialCacheHits, "{credential}", "Credentials this node answered from its cache.");
         _cacheMisses = Meter.CreateCounter<long>(CredentialCacheMisses, "{credential}", "Credentials this node had to look up.");
         _authentications = Meter.CreateCounter<long>(Authentications, "{authentication}", "Bearer tokens and session cookies this node decided on.");
+        _pruned = Meter.CreateCounter<long>(Pruned, "{row}", "Rows deleted by retention because what they held had ended.");
     }
 
     public Meter Meter { get; }
@@ -81,6 +87,8 @@ public sealed class AkuaMetrics
             _dbCommands.Add(1, Request, write ? Write : Read, new KeyValuePair<string, object?>(RouteTag, route));
         }
     }
+
+    public void RowsPruned(string table, int count) => _pruned.Add(count, new KeyValuePair<string, object?>(TableTag, table));
 
     public void CredentialCacheLookup(bool hit) => (hit ? _cacheHits : _cacheMisses).Add(1);
 

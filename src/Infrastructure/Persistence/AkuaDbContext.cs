@@ -51,6 +51,9 @@ public sealed class AkuaDbContext(DbContextOptions<AkuaDbContext> options) : DbC
     /// <summary>Attempt counts of the abuse limits (Infrastructure's own table, not the domain's).</summary>
     public DbSet<Akua.Infrastructure.Abuse.AttemptWindow> AttemptWindows => Set<Akua.Infrastructure.Abuse.AttemptWindow>();
 
+    /// <summary>Which node may run a piece of background work now (retention).</summary>
+    public DbSet<Akua.Infrastructure.Retention.Lease> Leases => Set<Akua.Infrastructure.Retention.Lease>();
+
     public void DiscardChanges() => ChangeTracker.Clear();
 
     public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)

@@ -444,6 +444,8 @@ namespace Akua.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ClientId");
 
+                    b.HasIndex("ExpiresAt");
+
                     b.HasIndex("FamilyId");
 
                     b.HasIndex("TokenHash")
@@ -549,6 +551,8 @@ namespace Akua.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
 
                     b.HasIndex("TokenHash")
                         .IsUnique();
@@ -741,6 +745,25 @@ namespace Akua.Migrations.Sqlite.Migrations
                     b.HasIndex("WindowStart");
 
                     b.ToTable("AttemptWindows");
+                });
+
+            modelBuilder.Entity("Akua.Infrastructure.Retention.Lease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("Leases");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>

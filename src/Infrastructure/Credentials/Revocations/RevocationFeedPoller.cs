@@ -17,9 +17,7 @@ public sealed partial class RevocationFeedPoller(
     : BackgroundService
 {
     private static readonly TimeSpan Lookback = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(10);
     private long _lastId = -1;
-    private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
 
     /// <summary>Reads the feed once; returns how many entries were evicted.</summary>
     public async Task<int> PollAsync(CancellationToken cancellationToken)
@@ -51,15 +49,7 @@ public sealed partial class RevocationFeedPoller(
         }
 
         state.CaughtUp(started);
-
-        if (now - _lastPrune > PruneEvery)
-        {
-            _lastPrune = now;
-            var cutoff = now - options.Value.KeepFor;
-            await db.Revocations.Where(r => r.RevokedAt < cutoff).ExecuteDeleteAsync(cancellationToken);
-        }
-
-        return entries.Count;
+        return entries.Count; // old entries are deleted by retention, on one node (RetentionService)
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -49,6 +49,7 @@ internal sealed class RefreshTokenConfiguration : IEntityTypeConfiguration<Refre
         builder.HasKey(t => t.Id);
         builder.HasLookupHash(t => t.TokenHash);
         builder.HasIndex(t => t.FamilyId);
+        builder.HasIndex(t => t.ExpiresAt); // retention deletes by it
         builder.Property(t => t.ClientId).HasMaxLength(64);
         builder.HasIndex(t => t.ClientId);
         builder.Property(t => t.Scope).HasMaxLength(256);

@@ -13,6 +13,7 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
         builder.Property(s => s.IpAddress).HasMaxLength(Session.MaxIpAddressLength);
         builder.HasLookupHash(s => s.TokenHash);
         builder.HasIndex(s => new { s.UserId, s.CreatedAt });
+        builder.HasIndex(s => s.ExpiresAt); // retention deletes by it
         builder.HasOne<User>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }
