@@ -15,6 +15,7 @@ public static class DependencyInjection
             options.ServiceLifetime = ServiceLifetime.Transient;
             options.PipelineBehaviors =
             [
+                typeof(TracingBehavior<,>), // a span per use case, when telemetry listens
                 typeof(LoggingScopeBehavior<,>),
                 typeof(AuthorizationBehavior<,>),
                 typeof(ValidationBehavior<,>),

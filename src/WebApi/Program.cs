@@ -32,7 +32,7 @@ builder.Services.AddSerilog((services, logger) =>
 
     if (builder.Environment.IsDevelopment())
     {
-        logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {RequestId} {Message:lj}{NewLine}{Exception}");
+        logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {RequestId} {TraceId} {Message:lj}{NewLine}{Exception}");
     }
     else
     {
@@ -69,6 +69,11 @@ builder.Services.AddAuthorizationBuilder().AddPolicy(SessionCookieAuthentication
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddSingleton<ICurrentPrincipal, HttpCurrentPrincipal>();
 builder.Services.AddSingleton<Akua.Application.Common.Auditing.IRequestClient, HttpRequestClient>();
+if (Telemetry.TracingEnabled(builder.Configuration))
+{
+    Telemetry.AddTracing(builder.Services, builder.Configuration);
+}
+
 if (Telemetry.PrometheusEnabled(builder.Configuration))
 {
     Telemetry.AddPrometheus(builder.Services);
