@@ -20,26 +20,9 @@ public abstract class AddressAllowlistTests(AkuaApiFactory factory)
     /// <summary>A request from <paramref name="address"/> (null: a connection without one); the status and the error code, if any.</summary>
     private async Task<(int Status, string? Code, string Body)> FromAsync(string? address, string token, string path = "/v1/auth/whoami", string? workspace = null)
     {
-        var context = await factory.Server.SendAsync(http =>
-        {
-            http.Request.Method = HttpMethods.Get;
-            http.Request.Path = path;
-            http.Request.Headers.Authorization = "Bearer " + token;
-            if (workspace is not null)
-            {
-                http.Request.Headers["Akua-Context"] = workspace;
-            }
-
-            http.Connection.RemoteIpAddress = address is null ? null : IPAddress.Parse(address);
-        }, Cancel);
-        var body = await new StreamReader(context.Response.Body).ReadToEndAsync(Cancel);
-        string? code = null;
-        if (context.Response.StatusCode >= 400 && body.Length > 0)
-        {
-            code = JsonDocument.Parse(body).RootElement.GetProperty("error").GetProperty("code").GetString();
-        }
-
-        return (context.Response.StatusCode, code, body);
+        var (status, body) = await factory.SendFromAsync(address, HttpMethods.Get, path, token, workspace: workspace);
+        var code = status >= 400 && body.Length > 0 ? JsonDocument.Parse(body).RootElement.GetProperty("error").GetProperty("code").GetString() : null;
+        return (status, code, body);
     }
 
     private static async Task<JsonElement> CreateAsync(ApiClient creator, object body) =>
@@ -136,22 +119,8 @@ public abstract class AddressAllowlistTests(AkuaApiFactory factory)
         var admin = factory.Api(ann.Token, ann.WorkspaceId);
         var minter = (await CreateAsync(admin, new { name = "minter", allowed_ips = new[] { "203.0.113.0/24" } })).GetProperty("token").GetString()!;
 
-        async Task<string> MintFromInsideAsync(object body)
-        {
-            var context = await factory.Server.SendAsync(http =>
-            {
-                http.Request.Method = HttpMethods.Post;
-                http.Request.Path = "/v1/api_tokens";
-                http.Request.Headers.Authorization = "Bearer " + minter;
-                http.Request.ContentType = "application/json";
-                var bytes = JsonSerializer.SerializeToUtf8Bytes(body);
-                http.Request.Body = new MemoryStream(bytes);
-                http.Request.ContentLength = bytes.Length;
-                http.Features.Set<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>(new HasBody());
-                http.Connection.RemoteIpAddress = IPAddress.Parse("203.0.113.10");
-            }, Cancel);
-            return context.Response.StatusCode + " " + await new StreamReader(context.Response.Body).ReadToEndAsync(Cancel);
-        }
+        async Task<string> MintFromInsideAsync(object body) =>
+            (await factory.SendFromAsync("203.0.113.10", HttpMethods.Post, "/v1/api_tokens", minter, body)) is var (status, text) ? $"{status} {text}" : "";
 
         Assert.StartsWith("403", await MintFromInsideAsync(new { name = "anywhere" }), StringComparison.Ordinal);
         Assert.StartsWith("403", await MintFromInsideAsync(new { name = "wider", allowed_ips = new[] { "203.0.112.0/23" } }), StringComparison.Ordinal);
@@ -188,12 +157,6 @@ public abstract class AddressAllowlistTests(AkuaApiFactory factory)
         // The user's own session is not bound by the integration's list.
         Assert.Equal(200, (await FromAsync("203.0.113.7", ann.Token, "/v1/installs", ann.WorkspaceId)).Status);
     }
-}
-
-/// <summary>A request built on the server's side says whether it has a body; this one does.</summary>
-internal sealed class HasBody : Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature
-{
-    public bool CanHaveBody => true;
 }
 
 public sealed class SqliteAddressAllowlistTests(SqliteApiFactory factory) : AddressAllowlistTests(factory), IClassFixture<SqliteApiFactory>;

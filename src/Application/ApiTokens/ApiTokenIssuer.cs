@@ -28,14 +28,7 @@ internal sealed class ApiTokenIssuer(IApplicationDbContext db, ISecrets secrets,
                 AuthorizationCodes.InsufficientPermission);
         }
 
-        // A credential bound to addresses makes only tokens bound within them: otherwise a token stolen together
-        // with the CI job's network position could mint one usable from anywhere.
-        if (principal.Credential?.AllowedAddresses is { } own && (allowedIps is null || !allowedIps.IsWithin(own)))
-        {
-            throw DomainException.Forbidden(
-                $"This credential may be used only from {string.Join(", ", own.Networks)}; a token it creates must name allowed_ips within them.",
-                AuthorizationCodes.InsufficientPermission);
-        }
+        principal.Credential?.RequireWithinOwnAddresses(allowedIps, "a token");
 
         var policy = await db.Workspaces.AsNoTracking().SingleAsync(w => w.Id == workspace.Id, cancellationToken);
         policy.EnsureTokenExpiryAllowed(expiresAt, clock.GetUtcNow());

@@ -48,6 +48,21 @@ public sealed record Credential(
     /// <summary>Whether a request from <paramref name="address"/> may use it (always, without an allowlist).</summary>
     public bool AllowsAddress(System.Net.IPAddress? address) => AllowedAddresses is null || AllowedAddresses.Allows(address);
 
+    /// <summary>
+    /// A credential bound to addresses makes only credentials bound within them (a token, an integration): else one
+    /// stolen with a CI runner's network position would mint one usable anywhere. <paramref name="made"/> names what
+    /// it makes, for the refusal.
+    /// </summary>
+    public void RequireWithinOwnAddresses(AddressAllowlist? wanted, string made)
+    {
+        if (AllowedAddresses is { } own && (wanted is null || !wanted.IsWithin(own)))
+        {
+            throw DomainException.Forbidden(
+                $"This credential may be used only from {string.Join(", ", own.Networks)}; {made} it creates must name allowed_ips within them.",
+                Authorization.AuthorizationCodes.InsufficientPermission);
+        }
+    }
+
     /// <summary>A workspace API token acts on its own workspace only.</summary>
     public bool IsWorkspaceBound => WorkspaceId is not null;
 

@@ -39,12 +39,7 @@ internal sealed class RegisterOAuthClientHandler(
         }
 
         var allowed = command.AllowedIps is { } networks ? AddressAllowlist.Parse(networks) : null;
-        if (principal.Credential?.AllowedAddresses is { } own && (allowed is null || !allowed.IsWithin(own)))
-        {
-            throw DomainException.Forbidden(
-                $"This credential may be used only from {string.Join(", ", own.Networks)}; an integration it registers must name allowed_ips within them.",
-                AuthorizationCodes.InsufficientPermission);
-        }
+        principal.Credential?.RequireWithinOwnAddresses(allowed, "an integration");
 
         var secret = command.Type == OAuthClientType.Confidential ? secrets.NewClientSecret() : (NewSecret?)null;
         var client = OAuthClient.Register(workspace.Id, secrets.NewClientId(), command.Name, command.Type, command.RedirectUris, secret?.Hash, clock, scopes, allowed);
