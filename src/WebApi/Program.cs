@@ -74,9 +74,18 @@ if (Telemetry.TracingEnabled(builder.Configuration))
     Telemetry.AddTracing(builder.Services, builder.Configuration);
 }
 
+Telemetry.ScrapeAccess? scrapeAccess = null;
 if (Telemetry.PrometheusEnabled(builder.Configuration))
 {
     Telemetry.AddPrometheus(builder.Services);
+    try
+    {
+        scrapeAccess = Telemetry.ConfigureScrape(builder); // its own port, its own addresses
+    }
+    catch (StartupException e)
+    {
+        return await RefuseToStartAsync(e);
+    }
 }
 
 string? publicUrl;
@@ -164,6 +173,11 @@ var databaseReady = Task.Run(() => PrepareDatabaseAsync(app.Services, migrateOnl
 if (behindProxy)
 {
     app.UseForwardedHeaders(); // first: everything after sees the client's address and https
+}
+
+if (scrapeAccess is not null)
+{
+    app.Use((context, next) => scrapeAccess.Refuse(context) ?? next(context)); // after the proxy: the client's address
 }
 
 app.UseMiddleware<RequestIdMiddleware>();

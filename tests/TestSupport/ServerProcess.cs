@@ -87,9 +87,12 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <param name="contentRoot">The server's content root (its default SQLite file goes to <c>data/</c> below it).</param>
     /// <param name="environment">Extra environment variables (configuration uses <c>__</c> for <c>:</c>).</param>
     /// <param name="arguments">Extra arguments, for example <c>migrate</c>.</param>
-    public static ServerProcess Start(string contentRoot, IReadOnlyDictionary<string, string>? environment = null, params string[] arguments)
+    public static ServerProcess Start(string contentRoot, IReadOnlyDictionary<string, string>? environment = null, params string[] arguments) =>
+        StartOn(FreePort(), contentRoot, environment, arguments);
+
+    /// <summary>As <see cref="Start"/>, on a port the test chose (to name it in the configuration too).</summary>
+    public static ServerProcess StartOn(int port, string contentRoot, IReadOnlyDictionary<string, string>? environment = null, params string[] arguments)
     {
-        var port = FreePort();
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,

@@ -10,8 +10,12 @@ namespace Akua.Infrastructure.Abuse;
 /// across every node and under any concurrency: an attempt is counted before the secret is checked, and the
 /// count read back decides. Runs in its own database context, so a count survives the request's failure.
 /// </summary>
-public sealed class DatabaseAttemptLimiter(IServiceScopeFactory scopes, TimeProvider clock) : IAttemptLimiter
+public sealed class DatabaseAttemptLimiter(IServiceScopeFactory scopes, TimeProvider clock, Akua.Infrastructure.Diagnostics.AkuaMetrics metrics) : IAttemptLimiter
 {
+    /// <summary>Each kind's name as a metric tag (<c>sign_in_per_email</c>, ...).</summary>
+    private static readonly IReadOnlyDictionary<AttemptKind, string> TagNames = Enum.GetValues<AttemptKind>().ToDictionary(
+        k => k, k => string.Concat(k.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString())));
+
     public static readonly IReadOnlyDictionary<AttemptKind, (int Max, TimeSpan Window)> Limits = new Dictionary<AttemptKind, (int, TimeSpan)>
     {
         [AttemptKind.SignInPerEmail] = (10, TimeSpan.FromMinutes(15)),
@@ -65,7 +69,13 @@ public sealed class DatabaseAttemptLimiter(IServiceScopeFactory scopes, TimeProv
 
         var current = await db.AttemptWindows.AsNoTracking().Where(w => w.KeyHash == hash)
             .Select(w => new { w.WindowStart, w.Attempts }).SingleAsync(cancellationToken);
-        return current.Attempts > max ? current.WindowStart + window - now : null;
+        if (current.Attempts <= max)
+        {
+            return null;
+        }
+
+        metrics.RateLimitRefused(TagNames[kind]);
+        return current.WindowStart + window - now;
     }
 
     public async ValueTask ForgiveAsync(AttemptKind kind, string key, CancellationToken cancellationToken)

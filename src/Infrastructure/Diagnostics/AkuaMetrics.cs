@@ -35,12 +35,20 @@ public sealed class AkuaMetrics
     /// <summary>Rows deleted by retention, tagged by table.</summary>
     public const string Pruned = "akua.retention.deleted";
 
+    /// <summary>Answers of the token endpoint, tagged by grant type and outcome (<c>issued</c> or the OAuth error code).</summary>
+    public const string Grants = "akua.oauth.grants";
+
+    /// <summary>Requests refused by a limit, tagged by which one: request rates, password work, guesses of a secret.</summary>
+    public const string RateLimitRefusals = "akua.rate_limit.refusals";
+
     public const string OriginTag = "akua.origin";
     public const string TableTag = "akua.table";
     public const string OperationTag = "db.operation.kind";
     public const string RouteTag = "http.route";
     public const string KindTag = "akua.credential.kind";
     public const string OutcomeTag = "akua.outcome";
+    public const string GrantTypeTag = "oauth.grant_type";
+    public const string LimitTag = "akua.limit";
 
     private static readonly KeyValuePair<string, object?> Background = new(OriginTag, "background");
     private static readonly KeyValuePair<string, object?> Request = new(OriginTag, "request");
@@ -59,6 +67,8 @@ public sealed class AkuaMetrics
     private readonly Counter<long> _cacheMisses;
     private readonly Counter<long> _authentications;
     private readonly Counter<long> _pruned;
+    private readonly Counter<long> _grants;
+    private readonly Counter<long> _refusals;
 
     public AkuaMetrics(IMeterFactory meters)
     {
@@ -68,6 +78,8 @@ public sealed class AkuaMetrics
         _cacheMisses = Meter.CreateCounter<long>(CredentialCacheMisses, "{credential}", "Credentials this node had to look up.");
         _authentications = Meter.CreateCounter<long>(Authentications, "{authentication}", "Bearer tokens and session cookies this node decided on.");
         _pruned = Meter.CreateCounter<long>(Pruned, "{row}", "Rows deleted by retention because what they held had ended.");
+        _grants = Meter.CreateCounter<long>(Grants, "{answer}", "Token endpoint answers: tokens issued, or the OAuth error.");
+        _refusals = Meter.CreateCounter<long>(RateLimitRefusals, "{request}", "Requests this node refused because a limit was reached.");
     }
 
     public Meter Meter { get; }
@@ -89,6 +101,24 @@ public sealed class AkuaMetrics
     }
 
     public void RowsPruned(string table, int count) => _pruned.Add(count, new KeyValuePair<string, object?>(TableTag, table));
+
+    /// <param name="grantType">The grant as the request named it, shortened to a known name (anything else is <c>other</c>).</param>
+    /// <param name="outcome"><c>issued</c>, or the OAuth error code answered (a small fixed set).</param>
+    public void Grant(string? grantType, string outcome) =>
+        _grants.Add(1, new KeyValuePair<string, object?>(GrantTypeTag, GrantTypeName(grantType)), new KeyValuePair<string, object?>(OutcomeTag, outcome));
+
+    /// <param name="limit">Which limit refused: a fixed name (<c>device_codes</c>, <c>sign_ups</c>, <c>password_work</c>, or an attempt kind).</param>
+    public void RateLimitRefused(string limit) => _refusals.Add(1, new KeyValuePair<string, object?>(LimitTag, limit));
+
+    /// <summary>A grant type as a tag: the standard names, never the raw text a client sent (which could be anything).</summary>
+    public static string GrantTypeName(string? grantType) => grantType switch
+    {
+        "urn:ietf:params:oauth:grant-type:device_code" => "device_code",
+        "authorization_code" => "authorization_code",
+        "refresh_token" => "refresh_token",
+        null => "none",
+        _ => "other",
+    };
 
     public void CredentialCacheLookup(bool hit) => (hit ? _cacheHits : _cacheMisses).Add(1);
 

@@ -6,6 +6,7 @@ using Akua.Application.OAuth.ExchangeAuthorizationCode;
 using Akua.Application.OAuth.RefreshAccessToken;
 using Akua.Application.OAuth.RevokeToken;
 using Akua.Domain.OAuth;
+using Akua.Infrastructure.Diagnostics;
 using Akua.Infrastructure.OAuth;
 using Akua.WebApi.Http;
 using Mediator;
@@ -74,23 +75,46 @@ public static class OAuthEndpoints
         return Results.Json(response, AkuaJson.Options);
     }
 
-    private static async Task<IResult> TokenAsync(HttpContext http, IMediator mediator, CancellationToken ct)
+    private static async Task<IResult> TokenAsync(HttpContext http, IMediator mediator, AkuaMetrics metrics, CancellationToken ct)
     {
-        var form = await OAuthForm.ReadAsync(http);
-        var grantType = form.Require("grant_type");
-        var (clientId, secret) = ClientCredentials(http, form);
-        OAuthResponses.NoStore(http);
-        // Every grant authenticates its client in the Application (OAuthGrantHandler) and answers the same way.
-        OAuthGrant grant = grantType switch
+        string? grantType = null;
+        try
         {
-            DeviceCodeGrant => new ExchangeDeviceCodeCommand(form.Require("device_code"), clientId),
-            AuthorizationCodeGrant => new ExchangeAuthorizationCodeCommand(
-                form.Require("code"), form.Optional("redirect_uri"), clientId, secret, form.Optional("code_verifier")),
-            RefreshTokenGrant => new RefreshAccessTokenCommand(form.Require("refresh_token"), clientId, secret),
-            _ => throw new OAuthException(OAuthError.UnsupportedGrantType($"Supported grant types: {AuthorizationCodeGrant}, {RefreshTokenGrant}, {DeviceCodeGrant}.")),
-        };
-        var result = await mediator.Send(grant, ct);
-        return result.Token is { } token ? Results.Json(token, AkuaJson.Options) : OAuthResponses.Error(http, result.Error!);
+            var form = await OAuthForm.ReadAsync(http);
+            grantType = form.Require("grant_type");
+            var (clientId, secret) = ClientCredentials(http, form);
+            OAuthResponses.NoStore(http);
+            // Every grant authenticates its client in the Application (OAuthGrantHandler) and answers the same way.
+            OAuthGrant grant = grantType switch
+            {
+                DeviceCodeGrant => new ExchangeDeviceCodeCommand(form.Require("device_code"), clientId),
+                AuthorizationCodeGrant => new ExchangeAuthorizationCodeCommand(
+                    form.Require("code"), form.Optional("redirect_uri"), clientId, secret, form.Optional("code_verifier")),
+                RefreshTokenGrant => new RefreshAccessTokenCommand(form.Require("refresh_token"), clientId, secret),
+                _ => throw new OAuthException(OAuthError.UnsupportedGrantType($"Supported grant types: {AuthorizationCodeGrant}, {RefreshTokenGrant}, {DeviceCodeGrant}.")),
+            };
+            var result = await mediator.Send(grant, ct);
+            metrics.Grant(grantType, result.Error?.Error ?? "issued");
+            return result.Token is { } token ? Results.Json(token, AkuaJson.Options) : OAuthResponses.Error(http, result.Error!);
+        }
+        catch (Exception e) when (CountFailure(metrics, grantType, e))
+        {
+            throw; // never reached: the filter counts and lets the exception go on to ApiExceptionHandler
+        }
+    }
+
+    /// <summary>Counts a grant that ended in an exception under the error code the exception handler will answer.</summary>
+    private static bool CountFailure(AkuaMetrics metrics, string? grantType, Exception exception)
+    {
+        metrics.Grant(grantType, exception switch
+        {
+            OAuthException e => e.Error.Error,
+            FluentValidation.ValidationException or BadHttpRequestException => "invalid_request",
+            Akua.Domain.Common.DomainException { Kind: Akua.Domain.Common.ErrorKind.RateLimited } => "slow_down",
+            OperationCanceledException => "cancelled",
+            _ => "server_error",
+        });
+        return false;
     }
 
     private static async Task<IResult> RevokeAsync(HttpContext http, IMediator mediator, CancellationToken ct)

@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Akua.Application.Common.Abstractions;
 using Akua.Application.OAuth;
+using Akua.Infrastructure.Diagnostics;
 using Akua.WebApi.Endpoints;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -44,6 +45,13 @@ public static class RateLimits
             options.OnRejected = async (rejected, _) =>
             {
                 var http = rejected.HttpContext;
+                http.RequestServices.GetRequiredService<AkuaMetrics>().RateLimitRefused(
+                    http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName switch
+                    {
+                        OAuthEndpoints.DeviceCodeRateLimit => "device_codes",
+                        SignUpRateLimit => "sign_ups",
+                        _ => "other",
+                    });
                 var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
                 RetryAfter.Set(http, wait);
                 const string message = "Too many requests from this address. Wait, then try again.";
@@ -86,6 +94,7 @@ public static class PasswordWorkLimits
             return;
         }
 
+        context.RequestServices.GetRequiredService<AkuaMetrics>().RateLimitRefused("password_work");
         RetryAfter.Set(context, TimeSpan.FromSeconds(1));
         if (BrowserErrors.WantsHtml(context))
         {

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+using Akua.Domain.Common;
 using Akua.Infrastructure.Diagnostics;
+using Akua.Infrastructure.Persistence;
 using Npgsql;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -10,13 +12,86 @@ namespace Akua.WebApi.Http;
 /// <summary>
 /// The Prometheus scrape endpoint of the <c>Akua</c> meter (<see cref="AkuaMetrics"/>): off unless
 /// <c>Telemetry:Prometheus</c> is true. The benchmark reads the database commands and cache lookups of the
-/// server it measures here, from outside the process, as an operator's Prometheus would.
+/// server it measures here, from outside the process, as an operator's Prometheus would. It can be kept off
+/// the public port (<c>Telemetry:PrometheusUrl</c>) and to given addresses (<c>Telemetry:PrometheusAllowedAddresses</c>):
+/// see <see cref="ScrapeAccess"/>.
 /// </summary>
 public static class Telemetry
 {
     public const string ScrapePath = "/metrics";
 
     public static bool PrometheusEnabled(IConfiguration configuration) => configuration.GetValue<bool>("Telemetry:Prometheus");
+
+    /// <summary>
+    /// Reads who may scrape, and when <c>Telemetry:PrometheusUrl</c> names a listener of its own, adds it to the
+    /// server's <c>Urls</c>. Refuses to start on a setting it cannot honour, rather than serve metrics more widely
+    /// than asked.
+    /// </summary>
+    public static ScrapeAccess ConfigureScrape(WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        AddressAllowlist? allowed = null;
+        if (configuration.GetSection("Telemetry:PrometheusAllowedAddresses") is { } section && (section.Value is not null || section.GetChildren().Any()))
+        {
+            var entries = section.Value is { } text
+                ? text.Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                : section.GetChildren().Select(c => c.Value ?? "").ToArray();
+            try
+            {
+                allowed = AddressAllowlist.Parse(entries);
+            }
+            catch (Akua.Domain.Common.DomainException e)
+            {
+                throw new StartupException($"Telemetry:PrometheusAllowedAddresses: {e.Message}");
+            }
+        }
+
+        int? port = null;
+        if (configuration["Telemetry:PrometheusUrl"] is { Length: > 0 } url)
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.AbsolutePath != "/" || uri.Port <= 0)
+            {
+                throw new StartupException($"Telemetry:PrometheusUrl must be a listening address such as http://10.0.0.5:9464, not '{url}'.");
+            }
+
+            var urls = configuration[WebHostDefaults.ServerUrlsKey] ?? "";
+            var served = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (served.Any(u => Uri.TryCreate(u.Replace("://+", "://0.0.0.0").Replace("://*", "://0.0.0.0"), UriKind.Absolute, out var other) && other.Port == uri.Port))
+            {
+                throw new StartupException($"Telemetry:PrometheusUrl's port {uri.Port} is also in Urls ({urls}): the scrape needs a port of its own.");
+            }
+
+            builder.WebHost.UseUrls([.. served, url.TrimEnd('/')]);
+            port = uri.Port;
+        }
+
+        return new ScrapeAccess(port, allowed);
+    }
+
+    /// <summary>
+    /// Where the scrape is served: with a port of its own, <c>/metrics</c> only there and nothing else there (404
+    /// both ways: the API is not served on the metrics port, nor the metrics on the API's); with allowed addresses,
+    /// 403 <c>ip_not_allowed</c> to any other client (its address as the trusted proxy reported it).
+    /// </summary>
+    public sealed record ScrapeAccess(int? Port, AddressAllowlist? Allowed)
+    {
+        public Task? Refuse(HttpContext context)
+        {
+            var isScrape = context.Request.Path.StartsWithSegments(ScrapePath);
+            if (Port is { } port && (context.Connection.LocalPort == port) != isScrape)
+            {
+                return ApiErrors.WriteAsync(context, StatusCodes.Status404NotFound, "Not found.");
+            }
+
+            if (isScrape && Allowed is { } allowed && !allowed.Allows(context.Connection.RemoteIpAddress))
+            {
+                return ApiErrors.WriteAsync(context, StatusCodes.Status403Forbidden, "This address may not read the metrics.",
+                    code: Akua.Application.Common.Authorization.AuthorizationCodes.IpNotAllowed);
+            }
+
+            return null;
+        }
+    }
 
     // Apart, and not inlined, so the OpenTelemetry assemblies load only when the endpoint is on.
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -12,14 +12,19 @@ namespace Akua.WebApi.FunctionalTests.Support;
 public static class ServerSide
 {
     /// <param name="address">The client's address; null for a connection without one.</param>
+    /// <param name="token">The bearer token; null for a request without one.</param>
     public static async Task<(int Status, string Body)> SendFromAsync(
-        this AkuaApiFactory factory, string? address, string method, string path, string token, object? body = null, string? workspace = null)
+        this AkuaApiFactory factory, string? address, string method, string path, string? token, object? body = null, string? workspace = null)
     {
         var context = await factory.Server.SendAsync(http =>
         {
             http.Request.Method = method;
             http.Request.Path = path;
-            http.Request.Headers.Authorization = "Bearer " + token;
+            if (token is not null)
+            {
+                http.Request.Headers.Authorization = "Bearer " + token;
+            }
+
             if (workspace is not null)
             {
                 http.Request.Headers["Akua-Context"] = workspace;
