@@ -70,6 +70,10 @@ public static class DependencyInjection
         services.AddSingleton<IAttemptLimiter, DatabaseAttemptLimiter>();
         services.AddScoped<IAuditTrail, AuditTrail>();
         services.AddOptions<AuditOptions>().BindConfiguration("Audit");
+        services.AddOptions<Akua.Application.DeviceAuthorization.DeviceAuthorizationOptions>().BindConfiguration("DeviceAuthorization")
+            .Validate(o => o.CodeLifetime > TimeSpan.Zero && o.CodeLifetime <= Akua.Domain.DeviceCodes.DeviceCode.MaxLifetime,
+                "DeviceAuthorization:CodeLifetime must be more than zero and at most an hour.")
+            .ValidateOnStart();
         services.AddOptions<Retention.RetentionOptions>().BindConfiguration("Retention");
         services.AddSingleton<Retention.Leases>();
         services.AddSingleton<Retention.RetentionService>();

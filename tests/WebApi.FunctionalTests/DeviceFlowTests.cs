@@ -171,3 +171,33 @@ public sealed class DeviceFlowTests(FakeClockApiFactory factory) : IClassFixture
         Assert.Contains(DeviceFlow.Grant, metadata.GetProperty("grant_types_supported").EnumerateArray().Select(g => g.GetString()));
     }
 }
+
+/// <summary><c>DeviceAuthorization:CodeLifetime</c>: a deployment may give users less time to approve a login.</summary>
+public sealed class DeviceCodeLifetimeTests(DeviceCodeLifetimeTests.ShortCodesFactory factory) : IClassFixture<DeviceCodeLifetimeTests.ShortCodesFactory>
+{
+    public sealed class ShortCodesFactory : AkuaApiFactory
+    {
+        public ShortCodesFactory()
+            : base(() => new SqliteTestDatabase()) => Clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("DeviceAuthorization:CodeLifetime", "00:05:00");
+        }
+    }
+
+    [Fact]
+    public async Task A_configured_lifetime_is_the_codes_expires_in_and_its_end()
+    {
+        var http = factory.CreateClient();
+        var start = await DeviceFlow.StartAsync(http);
+        var deviceCode = start.GetProperty("device_code").GetString()!;
+
+        Assert.Equal(300, start.GetProperty("expires_in").GetInt32());
+        factory.Clock!.Advance(TimeSpan.FromSeconds(299));
+        Assert.Equal("authorization_pending", await DeviceFlow.ErrorOfAsync(await DeviceFlow.PollAsync(http, deviceCode)));
+        factory.Clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal("expired_token", await DeviceFlow.ErrorOfAsync(await DeviceFlow.PollAsync(http, deviceCode)));
+    }
+}

@@ -9,7 +9,11 @@ namespace Akua.Domain.DeviceCodes;
 /// </summary>
 public sealed class DeviceCode
 {
-    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(15);
+    /// <summary>How long a user has to approve a device login, unless the deployment sets another.</summary>
+    public static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(15);
+
+    /// <summary>The longest lifetime a deployment may set: a pending code is a guessable target while it lives.</summary>
+    public static readonly TimeSpan MaxLifetime = TimeSpan.FromHours(1);
     public const int DefaultIntervalSeconds = 5;
     public const int SlowDownStepSeconds = 5;
     public const int UserCodeLength = 8;
@@ -64,9 +68,13 @@ public sealed class DeviceCode
         string? scope,
         string? requesterIp,
         string? requesterUserAgent,
-        TimeProvider clock)
+        TimeProvider clock,
+        TimeSpan? lifetime = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(clientId);
+        var lives = lifetime ?? DefaultLifetime;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lives, TimeSpan.Zero, nameof(lifetime));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(lives, MaxLifetime, nameof(lifetime));
         var normalized = NormalizeUserCode(userCode)
             ?? throw new ArgumentException("A user code is 8 letters of the user-code alphabet.", nameof(userCode));
         var now = clock.GetUtcNow();
@@ -82,7 +90,7 @@ public sealed class DeviceCode
             Status = DeviceCodeStatus.Pending,
             IntervalSeconds = DefaultIntervalSeconds,
             CreatedAt = now,
-            ExpiresAt = now + Lifetime,
+            ExpiresAt = now + lives,
         };
     }
 

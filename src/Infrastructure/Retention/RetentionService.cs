@@ -106,7 +106,8 @@ public sealed partial class RetentionService(
         var total = 0;
         while (true)
         {
-            var ids = await due.Take(Math.Max(1, options.Value.BatchSize)).ToListAsync(cancellationToken);
+            // Oldest first (the ids are UUIDv7, ordered by time), and an order EF Core need not warn about.
+            var ids = await due.Order().Take(Math.Max(1, options.Value.BatchSize)).ToListAsync(cancellationToken);
             if (ids.Count == 0)
             {
                 return total;

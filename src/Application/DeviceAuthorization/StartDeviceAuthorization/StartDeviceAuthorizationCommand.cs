@@ -1,5 +1,6 @@
 using Akua.Application.OAuth;
 using Akua.Domain.DeviceCodes;
+using Microsoft.Extensions.Options;
 
 namespace Akua.Application.DeviceAuthorization.StartDeviceAuthorization;
 
@@ -19,7 +20,8 @@ public sealed record DeviceAuthorizationResponse(
     public override string ToString() => $"DeviceAuthorizationResponse {{ UserCode = {UserCode} }}";
 }
 
-internal sealed class StartDeviceAuthorizationHandler(IApplicationDbContext db, OAuthClientAuthenticator clients, ISecrets secrets, TimeProvider clock)
+internal sealed class StartDeviceAuthorizationHandler(
+    IApplicationDbContext db, OAuthClientAuthenticator clients, ISecrets secrets, IOptions<DeviceAuthorizationOptions> options, TimeProvider clock)
     : ICommandHandler<StartDeviceAuthorizationCommand, DeviceAuthorizationResponse>
 {
     private const int UserCodeTries = 5;
@@ -34,7 +36,8 @@ internal sealed class StartDeviceAuthorizationHandler(IApplicationDbContext db, 
 
         var deviceCode = secrets.NewDeviceCode();
         var userCode = await FreeUserCodeAsync(cancellationToken);
-        var code = DeviceCode.Create(deviceCode.Hash, userCode, client.ClientId!, command.Scope, command.Client.IpAddress, command.Client.UserAgent, clock);
+        var code = DeviceCode.Create(
+            deviceCode.Hash, userCode, client.ClientId!, command.Scope, command.Client.IpAddress, command.Client.UserAgent, clock, options.Value.CodeLifetime);
         db.DeviceCodes.Add(code);
 
         var display = code.DisplayUserCode;
@@ -43,7 +46,7 @@ internal sealed class StartDeviceAuthorizationHandler(IApplicationDbContext db, 
             display,
             command.VerificationUri,
             $"{command.VerificationUri}?user_code={display}",
-            (int)DeviceCode.Lifetime.TotalSeconds,
+            (int)Math.Ceiling((code.ExpiresAt - code.CreatedAt).TotalSeconds),
             code.IntervalSeconds);
     }
 
