@@ -118,6 +118,37 @@ public sealed class ServerProcess : IAsyncDisposable
             info.Environment[key] = value;
         }
 
+        return Launch(info, port);
+    }
+
+    /// <summary>
+    /// A server started exactly as a service manager would start it: this command, arguments, working directory and
+    /// environment, nothing added (no <c>--urls</c>: the environment says where it listens, on <paramref name="port"/>).
+    /// </summary>
+    public static ServerProcess Exec(int port, string fileName, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string> environment)
+    {
+        var info = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        return Launch(info, port);
+    }
+
+    private static ServerProcess Launch(ProcessStartInfo info, int port)
+    {
         var process = new Process { StartInfo = info };
         var server = new ServerProcess(process, port);
         process.OutputDataReceived += (_, e) => { lock (server._stdout) { server._stdout.AppendLine(e.Data); } };

@@ -29,6 +29,33 @@ public sealed class StartupTests : IDisposable
         Assert.Contains(events, e => e.TryGetProperty("RequestId", out var id) && id.GetString() == requestId);
     }
 
+    [Theory]
+    [InlineData("ASPNETCORE_URLS", "http://127.0.0.1:{port}")]
+    [InlineData("ASPNETCORE_HTTP_PORTS", "{port}")]
+    [InlineData("Urls", "http://127.0.0.1:{port}")]
+    public async Task It_listens_where_the_standard_variables_say(string variable, string value)
+    {
+        // With a scrape of its own (Telemetry:PrometheusUrl, added to the addresses), the default in appsettings.json
+        // once outranked ASPNETCORE_URLS: the server listened on localhost:5080 while the systemd unit named another
+        // port (found by DeployGuideTests).
+        var port = ServerProcess.FreePort();
+        var metricsPort = ServerProcess.FreePort();
+        // As systemd starts it (docs/deploy.md): in the build's folder, so its appsettings.json is read.
+        await using var server = ServerProcess.Exec(port, "dotnet", [ServerProcess.ServerDll], Path.GetDirectoryName(ServerProcess.ServerDll)!, new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["ConnectionStrings__Akua"] = $"Data Source={Path.Combine(_contentRoot, "akua.db")}",
+            ["Akua__PublicUrl"] = $"http://127.0.0.1:{port}",
+            ["Telemetry__Prometheus"] = "true",
+            ["Telemetry__PrometheusUrl"] = $"http://127.0.0.1:{metricsPort}",
+            [variable] = value.Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal),
+        });
+
+        Assert.True(await server.WaitUntilReadyAsync(Patience), server.StandardOutput + server.StandardError);
+        using var scrape = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
+        Assert.Equal(200, (int)(await scrape.GetAsync("/metrics", TestContext.Current.CancellationToken)).StatusCode);
+    }
+
     [Fact]
     public async Task An_unknown_provider_gives_one_clear_line_and_a_non_zero_exit()
     {

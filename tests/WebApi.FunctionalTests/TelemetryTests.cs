@@ -23,6 +23,7 @@ public sealed class TelemetryTests(TelemetryTests.TracedApiFactory factory) : IC
         {
             base.ConfigureWebHost(builder);
             builder.UseSetting("Telemetry:Tracing", "true");
+            builder.UseSetting("OTEL_TRACES_SAMPLER", "always_on"); // every span, to look for secrets in all of them
             builder.ConfigureTestServices(services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans)));
         }
     }
@@ -116,6 +117,7 @@ public sealed class TelemetryTests(TelemetryTests.TracedApiFactory factory) : IC
             base.ConfigureWebHost(builder);
             builder.UseSetting("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint);
             builder.UseSetting("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+            builder.UseSetting("OTEL_TRACES_SAMPLER", "always_on");
             builder.UseSetting("OTEL_BSP_SCHEDULE_DELAY", "100");
             builder.UseSetting("OTEL_METRIC_EXPORT_INTERVAL", "200");
         }

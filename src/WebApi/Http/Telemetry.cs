@@ -22,6 +22,14 @@ public static class Telemetry
 
     public static bool PrometheusEnabled(IConfiguration configuration) => configuration.GetValue<bool>("Telemetry:Prometheus");
 
+    /// <summary>Where the server listens when no setting says: the README's first command.</summary>
+    public const string DefaultUrl = "http://localhost:5080";
+
+    /// <summary>Whether none of the ways ASP.NET Core reads listening addresses is set.</summary>
+    public static bool ListenAddressesUnset(IConfiguration configuration) =>
+        string.IsNullOrEmpty(configuration[WebHostDefaults.ServerUrlsKey]) && string.IsNullOrEmpty(configuration[WebHostDefaults.HttpPortsKey])
+        && string.IsNullOrEmpty(configuration[WebHostDefaults.HttpsPortsKey]) && !configuration.GetSection("Kestrel:Endpoints").GetChildren().Any();
+
     /// <summary>
     /// Reads who may scrape, and when <c>Telemetry:PrometheusUrl</c> names a listener of its own, adds it to the
     /// server's <c>Urls</c>. Refuses to start on a setting it cannot honour, rather than serve metrics more widely
@@ -54,7 +62,9 @@ public static class Telemetry
                 throw new StartupException($"Telemetry:PrometheusUrl must be a listening address such as http://10.0.0.5:9464, not '{url}'.");
             }
 
-            var urls = configuration[WebHostDefaults.ServerUrlsKey] ?? "";
+            // The API's addresses as Kestrel would take them (Urls, else the HTTP ports), kept beside the scrape's.
+            var urls = configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } configured ? configured
+                : string.Join(';', (configuration[WebHostDefaults.HttpPortsKey] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"http://*:{p}"));
             var served = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (served.Any(u => Uri.TryCreate(u.Replace("://+", "://0.0.0.0").Replace("://*", "://0.0.0.0"), UriKind.Absolute, out var other) && other.Port == uri.Port))
             {
@@ -98,6 +108,7 @@ public static class Telemetry
     public static void AddPrometheus(IServiceCollection services) =>
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(AkuaMetrics.MeterName)
+            .AddAspNetCoreInstrumentation() // requests by route and status: the 5xx alert (docs/deploy.md)
             // Every scrape collects anew: a reading taken right after a scenario counts all of it.
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
 
@@ -109,6 +120,11 @@ public static class Telemetry
         configuration.GetValue<bool>("Telemetry:Tracing") || !string.IsNullOrEmpty(configuration[OtlpEndpoint]);
 
     public const string OtlpEndpoint = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>The standard sampler setting; when it is unset, <see cref="DefaultSampleRatio"/> of root traces are kept.</summary>
+    public const string TracesSampler = "OTEL_TRACES_SAMPLER";
+
+    public const double DefaultSampleRatio = 0.1;
 
     /// <summary>
     /// Spans of requests (ASP.NET Core, without probes and the scrape), database commands (EF Core, Npgsql) and use
@@ -124,6 +140,14 @@ public static class Telemetry
             .ConfigureResource(resource => resource.AddService("akua"))
             .WithTracing(tracing =>
             {
+                if (string.IsNullOrEmpty(configuration[TracesSampler]))
+                {
+                    // Unless OTEL_TRACES_SAMPLER says otherwise: one trace in ten, or as the caller's traceparent says.
+                    // Keeping every span of an auth service's request rate cost its hot path 0.14 of the baseline's
+                    // rate in the benchmark (ADR 0023); OTEL_TRACES_SAMPLER=parentbased_always_on keeps them all.
+                    tracing.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(DefaultSampleRatio)));
+                }
+
                 tracing.AddSource(Akua.Application.Common.Behaviors.AkuaTracing.SourceName)
                     .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsProbe(http.Request.Path))
                     .AddEntityFrameworkCoreInstrumentation()
