@@ -13,6 +13,13 @@ using Serilog.Events;
 using Serilog.Formatting.Compact;
 
 var builder = WebApplication.CreateBuilder(args);
+// Where to listen: Urls, ASPNETCORE_URLS, --urls, ASPNETCORE_HTTP_PORTS or Kestrel:Endpoints, as the operator
+// prefers; else localhost:5080. Not a default in appsettings.json: there it would override ASPNETCORE_URLS (host
+// configuration, read first) and the server would quietly listen elsewhere than the unit says (DeployGuideTests).
+if (Telemetry.ListenAddressesUnset(builder.Configuration))
+{
+    builder.WebHost.UseUrls(Telemetry.DefaultUrl);
+}
 
 builder.Services.AddSerilog((services, logger) =>
 {
@@ -250,6 +257,21 @@ if (refusal is not null)
 if (migrateOnly)
 {
     return 0;
+}
+
+if (args.Contains("rewrap-keyring", StringComparer.Ordinal))
+{
+    // The last step of a key-ring certificate rotation (docs/deploy.md): run once, on one host, then exit.
+    try
+    {
+        var (keys, rewrapped) = KeyRingRewrap.Run(app.Services);
+        Console.WriteLine($"akua: {rewrapped} of {keys} keys of the key ring encrypted again to the current certificate.");
+        return 0;
+    }
+    catch (StartupException e)
+    {
+        return await RefuseToStartAsync(e);
+    }
 }
 
 await app.RunAsync();

@@ -142,4 +142,68 @@ public sealed class PostgresKeyRingTests : OnDatabase<PostgresTestDatabase>
         Assert.Equal(HttpStatusCode.BadRequest, await KeyRing.PostLoginAsync(other, cookies, email, formToken));
         Directory.Delete(Path.GetDirectoryName(otherPath)!, recursive: true);
     }
+
+    /// <summary>
+    /// docs/deploy.md's rotation, step by step: every node gets the new certificate and keeps the old one to read
+    /// with; <c>rewrap-keyring</c> encrypts every key again to the new one; then the old one is removed, and
+    /// what the first node made is still read.
+    /// </summary>
+    [Fact]
+    public async Task The_key_ring_certificate_rotates_without_losing_a_key()
+    {
+        Database.RequireAvailable();
+        var before = Cluster.EnvironmentFor(Database.Options); // the test certificate: the one being retired
+        var cookies = new CookieContainer();
+        var (email, formToken) = await KeyRing.FirstNodeAsync(before, cookies);
+        var folder = Directory.CreateTempSubdirectory("akua-keyring-next-").FullName;
+        var nextPath = Path.Combine(folder, "next.pfx");
+        var after = new Dictionary<string, string>(before)
+        {
+            ["DataProtection__CertificatePath"] = nextPath,
+            ["DataProtection__CertificatePassword"] = KeyRingCertificate.Create(nextPath),
+        };
+        var during = new Dictionary<string, string>(after)
+        {
+            ["DataProtection__PreviousCertificates__0__Path"] = KeyRingCertificate.Path,
+            ["DataProtection__PreviousCertificates__0__Password"] = KeyRingCertificate.Password,
+        };
+
+        // Each post from a copy of the browser as the first node left it: a sign-in (or a refusal) changes its cookies.
+        CookieContainer Browser()
+        {
+            var copy = new CookieContainer();
+            copy.Add(cookies.GetAllCookies());
+            return copy;
+        }
+
+        // 1. The new certificate and the old one: the old keys are still read.
+        Assert.Equal(HttpStatusCode.Redirect, await KeyRing.PostLoginAsync(during, Browser(), email, formToken));
+        // Without the next step, removing the old certificate would lose them.
+        Assert.Equal(HttpStatusCode.BadRequest, await KeyRing.PostLoginAsync(after, Browser(), email, formToken));
+
+        // 2. Once, on one host: every key encrypted again to the new certificate.
+        await using (var rewrap = ServerProcess.Start(Cluster.ContentRoot, during, "rewrap-keyring"))
+        {
+            Assert.True(0 == await rewrap.WaitForExitAsync(TimeSpan.FromSeconds(60)), rewrap.StandardError);
+            Assert.Matches(@"akua: [1-9]\d* of \d+ keys of the key ring encrypted again", rewrap.StandardOutput);
+        }
+
+        // 3. The old certificate is gone, and nothing is lost.
+        Assert.Equal(HttpStatusCode.Redirect, await KeyRing.PostLoginAsync(after, Browser(), email, formToken));
+        var next = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(nextPath, after["DataProtection__CertificatePassword"]);
+        await using (var db = Database.NewContext())
+        {
+            var keys = await db.DataProtectionKeys.Select(k => k.Xml).ToListAsync(TestContext.Current.CancellationToken);
+            Assert.All(keys, xml => Assert.Contains(Convert.ToBase64String(next.RawData), xml!, StringComparison.Ordinal));
+        }
+
+        // Run again, it finds nothing left to do.
+        await using (var again = ServerProcess.Start(Cluster.ContentRoot, after, "rewrap-keyring"))
+        {
+            Assert.True(0 == await again.WaitForExitAsync(TimeSpan.FromSeconds(60)), again.StandardError);
+            Assert.Contains("akua: 0 of", again.StandardOutput, StringComparison.Ordinal);
+        }
+
+        Directory.Delete(folder, recursive: true);
+    }
 }

@@ -29,7 +29,7 @@ public sealed class NginxClusterFixture : IAsyncLifetime
         Cluster = await Cluster.StartAsync(Database.Options, nodes: 2, new Dictionary<string, string>
         {
             ["Akua__PublicUrl"] = $"https://{Nginx.HostName}:{port}",
-            // nginx connects from 127.0.0.1 (proxy_bind); the clients connect from other loopback addresses.
+            // nginx connects from 127.0.0.1; the clients connect from other loopback addresses.
             ["Proxy__KnownProxies__0"] = "127.0.0.1",
             ["RateLimits__DeviceCodesPerMinute"] = "2",
         });

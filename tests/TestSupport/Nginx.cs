@@ -8,9 +8,9 @@ using Xunit;
 namespace Akua.TestSupport;
 
 /// <summary>
-/// Debian's nginx terminating TLS (a self-signed certificate for <see cref="HostName"/>, made here) in front of
-/// upstream servers, round robin, as a production load balancer would: it appends the client's address to
-/// <c>X-Forwarded-For</c> and says <c>X-Forwarded-Proto: https</c>.
+/// Debian's nginx terminating TLS (a self-signed certificate for <see cref="HostName"/> and localhost, made here) in
+/// front of upstream servers, round robin, configured with docs/deploy.md's own file: it appends the client's
+/// address to <c>X-Forwarded-For</c> and says <c>X-Forwarded-Proto: https</c>.
 /// </summary>
 public sealed class Nginx : IAsyncDisposable
 {
@@ -67,7 +67,7 @@ public sealed class Nginx : IAsyncDisposable
                 | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         }
         var thumbprint = WriteCertificate(folder);
-        var servers = string.Concat(upstreams.Select(u => $"    server {u.Host}:{u.Port};\n"));
+        // Around the guide's file, what Debian's /etc/nginx/nginx.conf gives it, in this test's own folder.
         var configuration = $$"""
             pid {{folder}}/nginx.pid;
             error_log {{folder}}/error.log warn;
@@ -80,21 +80,7 @@ public sealed class Nginx : IAsyncDisposable
               fastcgi_temp_path {{folder}}/fastcgi;
               uwsgi_temp_path {{folder}}/uwsgi;
               scgi_temp_path {{folder}}/scgi;
-              upstream akua {
-            {{servers}}  }
-              server {
-                listen 127.0.0.1:{{port}} ssl;
-                server_name {{HostName}};
-                ssl_certificate {{folder}}/cert.pem;
-                ssl_certificate_key {{folder}}/key.pem;
-                location / {
-                  proxy_pass http://akua;
-                  proxy_bind 127.0.0.1;
-                  proxy_set_header Host $host:$server_port;
-                  proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-                  proxy_set_header X-Forwarded-Proto $scheme;
-                }
-              }
+            {{GuideConfiguration(port, upstreams, folder)}}
             }
             """;
         await File.WriteAllTextAsync(Path.Combine(folder, "nginx.conf"), configuration);
@@ -176,12 +162,41 @@ public sealed class Nginx : IAsyncDisposable
     private static string ErrorLog(string folder) =>
         File.Exists(Path.Combine(folder, "error.log")) ? File.ReadAllText(Path.Combine(folder, "error.log")) : "(no error log)";
 
+    /// <summary>
+    /// docs/deploy.md's nginx file, as an operator puts it in <c>conf.d</c>, with only the example's addresses,
+    /// port, name and certificate paths replaced by this test's.
+    /// </summary>
+    public static string GuideConfiguration(int port, IEnumerable<Uri> upstreams, string folder)
+    {
+        var guide = DeployGuide.Block("nginx");
+        var examples = guide.Split('\n').Where(line => line.TrimStart().StartsWith("server 10.0.0.", StringComparison.Ordinal)).ToList();
+        if (examples.Count == 0)
+        {
+            throw new InvalidOperationException("docs/deploy.md's nginx block has no 'server 10.0.0.x:port ...;' upstream lines");
+        }
+
+        var options = examples[0].Trim()["server ".Length..].Split(' ', 2) is [_, var rest] ? " " + rest.TrimEnd(';') : "";
+        var servers = string.Join('\n', upstreams.Select(u => $"    server {u.Host}:{u.Port}{options};"));
+        var lines = guide.Split('\n').Where(line => !examples.Skip(1).Contains(line)).Select(line => line == examples[0] ? servers : line);
+        return DeployGuide.Substitute(string.Join('\n', lines), new Dictionary<string, string>
+        {
+            ["listen 443 ssl;"] = $"listen 127.0.0.1:{port} ssl;",
+            ["server_name auth.example.com;"] = $"server_name {HostName} localhost;",
+            ["/etc/nginx/tls/auth.example.com.crt"] = Path.Combine(folder, "cert.pem"),
+            ["/etc/nginx/tls/auth.example.com.key"] = Path.Combine(folder, "key.pem"),
+        }, "nginx block");
+    }
+
+    /// <summary>The certificate nginx presents (for curl's <c>CURL_CA_BUNDLE</c>).</summary>
+    public string CertificatePath => Path.Combine(_folder, "cert.pem");
+
     private static string WriteCertificate(string folder)
     {
         using var rsa = RSA.Create(2048);
         var request = new CertificateRequest($"CN={HostName}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var names = new SubjectAlternativeNameBuilder();
         names.AddDnsName(HostName);
+        names.AddDnsName("localhost");
         request.CertificateExtensions.Add(names.Build());
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
         File.WriteAllText(Path.Combine(folder, "cert.pem"), certificate.ExportCertificatePem());

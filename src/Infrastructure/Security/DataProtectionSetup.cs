@@ -29,14 +29,26 @@ public static class DataProtectionSetup
     public const string CertificatePathKey = "DataProtection:CertificatePath";
     public const string CertificatePasswordKey = "DataProtection:CertificatePassword";
 
+    /// <summary>Certificates being rotated out: keys encrypted to them are still read, none is encrypted to them.</summary>
+    public const string PreviousCertificatesKey = "DataProtection:PreviousCertificates";
+
     /// <param name="requireEncryption">False only for a run that migrates and exits (it reads no key).</param>
     public static IServiceCollection AddAkuaDataProtection(this IServiceCollection services, IConfiguration configuration, bool requireEncryption = true)
     {
         var protection = services.AddDataProtection().SetApplicationName("akua");
-        var certificate = LoadCertificate(configuration);
+        var certificate = LoadCertificate(configuration[CertificatePathKey], configuration[CertificatePasswordKey], CertificatePathKey);
+        var previous = configuration.GetSection(PreviousCertificatesKey).GetChildren()
+            .Select((c, i) => LoadCertificate(c["Path"], c["Password"], $"{PreviousCertificatesKey}:{i}:Path")
+                ?? throw new StartupException($"{PreviousCertificatesKey}:{i}:Path is empty."))
+            .ToArray();
         if (certificate is not null)
         {
-            protection.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
+            protection.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate([certificate, .. previous]);
+            services.AddSingleton(new KeyRingCertificates(certificate, previous));
+        }
+        else if (previous.Length > 0)
+        {
+            throw new StartupException($"{PreviousCertificatesKey} is set without {CertificatePathKey}: name the new certificate as well.");
         }
 
         // Decided when first needed (the database options are read late, so a host can still change them).
@@ -46,10 +58,9 @@ public static class DataProtectionSetup
         return services;
     }
 
-    /// <summary>The configured certificate, or null; a path that does not load stops the server with one line.</summary>
-    private static X509Certificate2? LoadCertificate(IConfiguration configuration)
+    /// <summary>The certificate at <paramref name="path"/>, or null for none; one that does not load stops the server with one line.</summary>
+    private static X509Certificate2? LoadCertificate(string? path, string? password, string setting)
     {
-        var path = configuration[CertificatePathKey];
         if (string.IsNullOrWhiteSpace(path))
         {
             return null;
@@ -57,17 +68,17 @@ public static class DataProtectionSetup
 
         try
         {
-            var certificate = X509CertificateLoader.LoadPkcs12FromFile(path, configuration[CertificatePasswordKey]);
+            var certificate = X509CertificateLoader.LoadPkcs12FromFile(path, password);
             return certificate.HasPrivateKey ? certificate
-                : throw new StartupException($"{CertificatePathKey}: the certificate has no private key, so it cannot decrypt the key ring.");
+                : throw new StartupException($"{setting}: the certificate has no private key, so it cannot decrypt the key ring.");
         }
         catch (System.Security.Cryptography.CryptographicException e)
         {
-            throw new StartupException($"{CertificatePathKey}: the certificate could not be loaded ({e.Message}).");
+            throw new StartupException($"{setting}: the certificate could not be loaded ({e.Message}).");
         }
         catch (IOException e)
         {
-            throw new StartupException($"{CertificatePathKey}: {e.Message}");
+            throw new StartupException($"{setting}: {e.Message}");
         }
     }
 }

@@ -2,6 +2,8 @@ using Akua.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Migrations.Operations;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 
 namespace Akua.Infrastructure.Tests.Persistence;
@@ -53,4 +55,59 @@ public sealed class MigrationTests
         Assert.Contains("CREATE TABLE [Users]", script, StringComparison.Ordinal);
         Assert.Empty(errors.Select(e => $"line {e.Line}: {e.Message}"));
     }
+
+    /// <summary>
+    /// docs/deploy.md's rolling upgrade migrates before the old nodes stop, which is safe only for additive
+    /// migrations: its table names each migration and says whether it is. A migration that is not in the table, or
+    /// that the table calls additive while it drops, renames or alters something, fails here.
+    /// </summary>
+    [Fact]
+    public void Every_migration_is_in_the_deploy_guides_table_as_additive_or_not()
+    {
+        var guide = File.ReadAllText(Path.Combine(Akua.TestSupport.Repository.Root, "docs", "deploy.md"));
+        var start = guide.IndexOf("<!-- migrations:start -->", StringComparison.Ordinal);
+        var end = guide.IndexOf("<!-- migrations:end -->", StringComparison.Ordinal);
+        Assert.True(start >= 0 && end > start, "docs/deploy.md has no migrations table");
+        var table = guide[start..end].Split('\n').Select(line => line.Split('|', StringSplitOptions.TrimEntries))
+            .Where(cells => cells.Length >= 4 && cells[1].StartsWith('`'))
+            .ToDictionary(cells => cells[1].Trim('`'), cells => cells[2].StartsWith("yes", StringComparison.Ordinal));
+
+        var additive = new Dictionary<string, bool>();
+        foreach (var provider in Enum.GetValues<DatabaseProvider>())
+        {
+            using var db = ContextFor(provider);
+            var assembly = db.GetService<IMigrationsAssembly>();
+            foreach (var (id, type) in assembly.Migrations)
+            {
+                var name = id[(id.IndexOf('_', StringComparison.Ordinal) + 1)..];
+                var migration = assembly.CreateMigration(type, db.GetService<IDatabaseProvider>().Name);
+                var unsafeOperations = migration.UpOperations.Where(o => !IsAdditive(o)).Select(Describe).ToList();
+                additive[name] = (additive.GetValueOrDefault(name, true) && unsafeOperations.Count == 0) || name == "Initial";
+                Assert.True(table.ContainsKey(name), $"docs/deploy.md's migrations table does not list {name} ({provider}): add it, additive or not");
+                Assert.True(!table[name] || unsafeOperations.Count == 0 || name == "Initial",
+                    $"docs/deploy.md calls {name} additive, but on {provider} it does: {string.Join(", ", unsafeOperations)}");
+            }
+        }
+
+        Assert.Empty(table.Keys.Except(additive.Keys)); // no row for a migration that does not exist
+    }
+
+    /// <summary>What old code running beside the new schema cannot trip on.</summary>
+    private static bool IsAdditive(MigrationOperation operation) => operation switch
+    {
+        CreateTableOperation or CreateIndexOperation or AddForeignKeyOperation or InsertDataOperation => true,
+        AddColumnOperation c => c.IsNullable || c.DefaultValue is not null || c.DefaultValueSql is not null || c.ComputedColumnSql is not null,
+        _ => false,
+    };
+
+    private static string Describe(MigrationOperation operation) => operation switch
+    {
+        AddColumnOperation c => $"AddColumn {c.Table}.{c.Name} (NOT NULL without a default)",
+        AlterColumnOperation c => $"AlterColumn {c.Table}.{c.Name}",
+        DropColumnOperation c => $"DropColumn {c.Table}.{c.Name}",
+        RenameColumnOperation c => $"RenameColumn {c.Table}.{c.Name}",
+        DropTableOperation t => $"DropTable {t.Name}",
+        DropIndexOperation i => $"DropIndex {i.Name}",
+        _ => operation.GetType().Name.Replace("Operation", "", StringComparison.Ordinal),
+    };
 }
