@@ -10,6 +10,8 @@ using Npgsql;
 var seconds = Option("--seconds") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 10;
 var postgres = Option("--postgres") ?? Environment.GetEnvironmentVariable("AKUA_BENCH_POSTGRES");
 var check = args.Contains("--check");
+// Only the telemetry comparison (set-up, warm-up, then telemetry on vs off): for working on telemetry's cost.
+var telemetryOnly = args.Contains("--telemetry-only");
 var root = FindRoot();
 var dll = Environment.GetEnvironmentVariable("AKUA_BENCH_SERVER") is { Length: > 0 } published
     ? published
@@ -128,7 +130,7 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
     var rows = new List<(string Name, WrkResult Result, double Ratio, long Commands, long Writes, MemoryReading Memory)>();
     var setupMemory = server.Memory();
     Console.WriteLine($"memory after set-up and warm-up (MB):{MemoryReading.Header}\n{"",33}{setupMemory}");
-    foreach (var (name, path, headers, script, connections) in scenarios)
+    foreach (var (name, path, headers, script, connections) in telemetryOnly ? scenarios[..0] : scenarios)
     {
         await Task.Delay(TimeSpan.FromSeconds(1)); // let background writes of the previous scenario settle
         var isBaseline = name == scenarios[0].Name;
@@ -148,6 +150,59 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
         var combined = WrkResult.Combine(results);
         var memory = server.Memory();
         rows.Add((name, combined, Median(ratios), after.RequestCommands - before.RequestCommands, after.Writes - before.Writes, memory));
+    }
+
+    // Telemetry on (issue 20): a second node on the same database exports every span and metric over OTLP to a
+    // local sink, configured only the standard way. Its whoami and this node's alternate in paired rounds, each
+    // divided by the same second of this node's baseline, so the difference is the price of the telemetry alone.
+    // On SQLite only: a cached credential's whoami touches no database, so the engine does not enter into it.
+    (double Off, double On, double Cost, long Exports, long Kb)? telemetry = null;
+    if (engine == "Sqlite")
+    {
+        using var sink = new OtlpSink();
+        var traced = new Dictionary<string, string>(environment)
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = sink.Endpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        };
+        await using var on = await Server.StartAsync(dll, traced);
+        var whoamiOn = new Uri(on.BaseAddress, "/v1/auth/whoami");
+        var whoamiOff = new Uri(server.BaseAddress, "/v1/auth/whoami");
+        await Wrk.RunAsync(whoamiOn, Math.Min(seconds, 3), 64, headers: [bearer(credentials.ApiToken)]); // warm up, as above
+        var offRatios = new List<double>();
+        var onRatios = new List<double>();
+        var costs = new List<double>();
+        // Twice the rounds of a scenario: the cost is a difference of two readings, each with its own noise.
+        for (var round = 0; round < 2 * rounds; round++)
+        {
+            var baseline = await Wrk.RunAsync(new Uri(server.BaseAddress, "/healthz"), slice, 64);
+            // Alternate which goes first, so a drift within the round favours neither.
+            WrkResult offRound, onRound;
+            if (round % 2 == 0)
+            {
+                offRound = await Wrk.RunAsync(whoamiOff, slice, 64, headers: [bearer(credentials.ApiToken)]);
+                onRound = await Wrk.RunAsync(whoamiOn, slice, 64, headers: [bearer(credentials.ApiToken)]);
+            }
+            else
+            {
+                onRound = await Wrk.RunAsync(whoamiOn, slice, 64, headers: [bearer(credentials.ApiToken)]);
+                offRound = await Wrk.RunAsync(whoamiOff, slice, 64, headers: [bearer(credentials.ApiToken)]);
+            }
+
+            offRatios.Add(offRound.RequestsPerSecond / baseline.RequestsPerSecond);
+            onRatios.Add(onRound.RequestsPerSecond / baseline.RequestsPerSecond);
+            costs.Add(offRatios[^1] - onRatios[^1]);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(6)); // the batch exporter sends every 5 s: count what it sent
+        telemetry = (Median(offRatios), Median(onRatios), Median(costs), sink.Exports, sink.Bytes / 1024);
+    }
+
+    if (telemetryOnly)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"telemetry on: whoami sk_akua_ ratio {telemetry!.Value.On:0.00} against {telemetry.Value.Off:0.00} off, cost {telemetry.Value.Cost:0.00} (median of {2 * rounds} rounds); {telemetry.Value.Exports} exports, {telemetry.Value.Kb} KB"));
+        return [];
     }
 
     // A sign-in flood (every sign-in a password hash: the right password, so no limit stops it) beside whoami:
@@ -188,50 +243,6 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
     rows.Add(("whoami during a sign-in flood", flooded, flooded.RequestsPerSecond / quiet.RequestsPerSecond,
         floodAfter.RequestCommands - floodBefore.RequestCommands, floodAfter.Writes - floodBefore.Writes, server.Memory()));
 
-    // Telemetry on (issue 20): a second node on the same database exports every span and metric over OTLP to a
-    // local sink, configured only the standard way. Its whoami and this node's alternate in paired rounds, each
-    // divided by the same second of this node's baseline, so the difference is the price of the telemetry alone.
-    // On SQLite only: a cached credential's whoami touches no database, so the engine does not enter into it.
-    (double Off, double On, double Cost, long Exports, long Kb)? telemetry = null;
-    if (engine == "Sqlite")
-    {
-        using var sink = new OtlpSink();
-        var traced = new Dictionary<string, string>(environment)
-        {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = sink.Endpoint,
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-        };
-        await using var on = await Server.StartAsync(dll, traced);
-        var whoamiOn = new Uri(on.BaseAddress, "/v1/auth/whoami");
-        await Wrk.RunAsync(whoamiOn, Math.Min(seconds, 3), 64, headers: [bearer(credentials.ApiToken)]); // warm up, as above
-        var offRatios = new List<double>();
-        var onRatios = new List<double>();
-        var costs = new List<double>();
-        for (var round = 0; round < rounds; round++)
-        {
-            var baseline = await Wrk.RunAsync(new Uri(server.BaseAddress, "/healthz"), slice, 64);
-            // Alternate which goes first, so a drift within the round favours neither.
-            WrkResult offRound, onRound;
-            if (round % 2 == 0)
-            {
-                offRound = await Wrk.RunAsync(whoami, slice, 64, headers: [bearer(credentials.ApiToken)]);
-                onRound = await Wrk.RunAsync(whoamiOn, slice, 64, headers: [bearer(credentials.ApiToken)]);
-            }
-            else
-            {
-                onRound = await Wrk.RunAsync(whoamiOn, slice, 64, headers: [bearer(credentials.ApiToken)]);
-                offRound = await Wrk.RunAsync(whoami, slice, 64, headers: [bearer(credentials.ApiToken)]);
-            }
-
-            offRatios.Add(offRound.RequestsPerSecond / baseline.RequestsPerSecond);
-            onRatios.Add(onRound.RequestsPerSecond / baseline.RequestsPerSecond);
-            costs.Add(offRatios[^1] - onRatios[^1]);
-        }
-
-        await Task.Delay(TimeSpan.FromSeconds(6)); // the batch exporter sends every 5 s: count what it sent
-        telemetry = (Median(offRatios), Median(onRatios), Median(costs), sink.Exports, sink.Bytes / 1024);
-    }
-
     var peak = server.PeakMemoryMb();
     // The scenario during which the peak was reached: the first whose peak-so-far equals the final peak.
     var raisedBy = peak <= setupMemory.PeakMb ? "set-up and warm-up"
@@ -262,7 +273,7 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
     if (telemetry is { } t)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"telemetry on (OTLP over HTTP to a local sink, the default sampler: one trace in ten): whoami sk_akua_ ratio {t.On:0.00} against {t.Off:0.00} off, cost {t.Cost:0.00} (median of {rounds} paired rounds); {t.Exports} exports, {t.Kb} KB"));
+            $"telemetry on (OTLP over HTTP to a local sink, the default sampler: one trace in ten): whoami sk_akua_ ratio {t.On:0.00} against {t.Off:0.00} off, cost {t.Cost:0.00} (median of {2 * rounds} rounds); {t.Exports} exports, {t.Kb} KB"));
     }
 
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak server memory: {peak:0} MB (reached during: {raisedBy}); start to /readyz: {startup:0} ms (median of {string.Join(", ", starts.Select(t => t.ToString("0", CultureInfo.InvariantCulture)))})"));

@@ -187,6 +187,11 @@ if (scrapeAccess is not null)
     app.Use((context, next) => scrapeAccess.Refuse(context) ?? next(context)); // after the proxy: the client's address
 }
 
+if (Telemetry.TracingEnabled(app.Configuration))
+{
+    app.UseRequestSpans();
+}
+
 app.UseMiddleware<RequestIdMiddleware>();
 if (!app.Environment.IsDevelopment())
 {

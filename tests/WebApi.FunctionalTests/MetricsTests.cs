@@ -81,6 +81,8 @@ public sealed partial class MetricsTests(MetricsTests.ScrapedApiFactory factory)
         Assert.True(Count("akua_rate_limit_refusals_total", "akua_limit=\"device_codes\"") >= 1, text);
         Assert.True(Count("akua_rate_limit_refusals_total", "akua_limit=\"sign_in_per_email\"") >= 1, text);
         Assert.True(Count("akua_credential_cache_hits_total") + Count("akua_credential_cache_misses_total") >= 1, text);
+        Assert.True(Count("http_server_request_duration_seconds_count", "http_response_status_code=\"200\"") >= 1, text); // ASP.NET Core's
+        Assert.Contains(samples, sample => sample.Name.StartsWith("dotnet_gc_", StringComparison.Ordinal)); // the runtime's
         Assert.DoesNotContain(token, text, StringComparison.Ordinal);
     }
 

@@ -45,16 +45,17 @@ public abstract class RetentionTests(AkuaApiFactory factory)
         var refresh = RefreshToken.Issue(Hash(), Guid.NewGuid(), "some-client", user, "api", clock);
         var session = Session.Start(user, Hash(), "cnap-cli", "test", "127.0.0.1", clock);
         var revocation = Revocation.Of(Hash(), now);
+        var window = new Akua.Infrastructure.Abuse.AttemptWindow { KeyHash = Hash(), WindowStart = now, Attempts = 3 };
         await using (var db = Db())
         {
-            db.AddRange(device, code, refresh, session, revocation);
+            db.AddRange(device, code, refresh, session, revocation, window);
             await db.SaveChangesAsync(Ct);
         }
 
         // Nothing has ended long enough yet.
         var first = await Retention.PruneAsync(Ct);
         Assert.NotNull(first);
-        Assert.Equal(0, first["device_codes"] + first["authorization_codes"] + first["refresh_tokens"] + first["api_tokens"]);
+        Assert.Equal(0, first["device_codes"] + first["authorization_codes"] + first["refresh_tokens"] + first["api_tokens"] + first["attempt_windows"]);
 
         // 40 days on: the codes, the refresh token (30 days), the one-day token (past its 30-day grace) and the
         // feed entry are gone; the session (365 days) and the other tokens stay. Audit events outlive the token.
@@ -66,6 +67,7 @@ public abstract class RetentionTests(AkuaApiFactory factory)
             Assert.False(await db.AuthorizationCodes.AnyAsync(c => c.Id == code.Id, Ct));
             Assert.False(await db.RefreshTokens.AnyAsync(t => t.Id == refresh.Id, Ct));
             Assert.False(await db.Revocations.AnyAsync(r => r.Id == revocation.Id, Ct));
+            Assert.False(await db.AttemptWindows.AnyAsync(w => w.KeyHash == window.KeyHash, Ct)); // its window closed long ago
             Assert.True(await db.Sessions.AnyAsync(s => s.Id == session.Id, Ct));
             var tokens = await db.ApiTokens.Select(t => t.Id).ToListAsync(Ct);
             Assert.DoesNotContain(tokens, t => t.ToString() == shortLived);

@@ -45,6 +45,7 @@ public sealed class TelemetryTests(TelemetryTests.TracedApiFactory factory) : IC
         await factory.Api(token).ExpectAsync(200, HttpMethod.Get, "/v1/auth/whoami");
         await factory.Api().ExpectAsync(200, HttpMethod.Post, "/api/auth/sign-in/email", new { email = ann.Email, password = "correct horse battery" });
         await factory.Api().SendAsync(HttpMethod.Get, "/v1/installs?cursor=" + token); // a secret where it does not belong: the query string
+        await factory.Api().ExpectAsync(200, HttpMethod.Get, "/healthz"); // a probe: no span
 
         // The server span ends as its response leaves: give the last one a moment.
         var deadline = DateTime.UtcNow.AddSeconds(5);
@@ -60,7 +61,9 @@ public sealed class TelemetryTests(TelemetryTests.TracedApiFactory factory) : IC
         Assert.Equal("/v1/auth/whoami", request.GetTagItem("http.route"));
         Assert.Contains(spans, s => s.DisplayName == "SignInCommand");
         Assert.Contains(spans, s => s.Kind == ActivityKind.Client && s.Source.Name.Contains("EntityFrameworkCore", StringComparison.Ordinal)); // the database
-        Assert.DoesNotContain(spans, s => s.GetTagItem("url.path") is "/healthz" or "/readyz");
+        Assert.All(spans.Where(s => s.Kind == ActivityKind.Server), s => Assert.NotNull(s.GetTagItem("http.route")));
+        Assert.DoesNotContain(spans, s => s.GetTagItem("http.route") is "/healthz" or "/readyz");
+        Assert.Contains(spans, s => s.Kind == ActivityKind.Server && s.GetTagItem("http.response.status_code") is 401 or 403 && s.DisplayName.StartsWith("GET ", StringComparison.Ordinal));
 
         string[] secrets = [token, ann.Token, "correct horse battery"];
         foreach (var span in spans)

@@ -25,8 +25,8 @@ public sealed class DatabaseAttemptLimiter(IServiceScopeFactory scopes, TimeProv
         [AttemptKind.UserCodePerAddress] = (20, TimeSpan.FromMinutes(15)),
     };
 
-    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(10);
-    private long _prunedAtTicks;
+    /// <summary>The longest window: a window that opened before this long ago counts nothing (retention deletes it).</summary>
+    public static TimeSpan LongestWindow { get; } = Limits.Values.Max(l => l.Window);
 
     public async ValueTask<TimeSpan?> TryAttemptAsync(AttemptKind kind, string key, CancellationToken cancellationToken)
     {
@@ -36,7 +36,6 @@ public sealed class DatabaseAttemptLimiter(IServiceScopeFactory scopes, TimeProv
         var windowOpenedAfter = now - window;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AkuaDbContext>();
-        await PruneAsync(db, now, cancellationToken);
 
         for (var tries = 0; ; tries++)
         {
@@ -85,19 +84,6 @@ public sealed class DatabaseAttemptLimiter(IServiceScopeFactory scopes, TimeProv
         var db = scope.ServiceProvider.GetRequiredService<AkuaDbContext>();
         await db.AttemptWindows.Where(w => w.KeyHash == hash && w.Attempts > 0)
             .ExecuteUpdateAsync(u => u.SetProperty(w => w.Attempts, w => w.Attempts - 1), cancellationToken);
-    }
-
-    private async Task PruneAsync(AkuaDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var last = Interlocked.Read(ref _prunedAtTicks);
-        if (now.UtcTicks - last < PruneEvery.Ticks || Interlocked.CompareExchange(ref _prunedAtTicks, now.UtcTicks, last) != last)
-        {
-            return;
-        }
-
-        var longest = Limits.Values.Max(l => l.Window);
-        var before = now - longest;
-        await db.AttemptWindows.Where(w => w.WindowStart < before).ExecuteDeleteAsync(cancellationToken);
     }
 
     private static byte[] KeyHash(AttemptKind kind, string key) => SHA256.HashData(Encoding.UTF8.GetBytes($"{kind}:{key}"));

@@ -40,7 +40,8 @@ public sealed class RetentionOptions
 /// Deletes what has ended, table by table, in small batches, on one node at a time (a <see cref="Leases"/> row):
 /// used and expired device codes and authorization codes, expired refresh tokens, expired sessions, ended API
 /// tokens past a grace period (their usage goes with them; their audit events stay), audit events past their
-/// retention, and revocation feed entries every node has read. Without it those tables grow for ever.
+/// retention, revocation feed entries every node has read, and attempt windows that have closed. Without it
+/// those tables grow for ever.
 /// </summary>
 public sealed partial class RetentionService(
     IServiceScopeFactory scopes,
@@ -75,6 +76,7 @@ public sealed partial class RetentionService(
             var tokens = now - o.ApiTokensAfterEnd;
             var events = now.AddDays(-Math.Max(1, audit.Value.RetentionDays));
             var revocations = now - feed.Value.KeepFor;
+            var attempts = now - Abuse.DatabaseAttemptLimiter.LongestWindow;
             var deleted = new Dictionary<string, int>
             {
                 ["device_codes"] = await InBatchesAsync(db.DeviceCodes.Where(d => d.ExpiresAt < codes).Select(d => d.Id), ids => db.DeviceCodes.Where(d => ids.Contains(d.Id)), cancellationToken),
@@ -86,6 +88,9 @@ public sealed partial class RetentionService(
                     ids => db.ApiTokens.Where(t => ids.Contains(t.Id)), cancellationToken),
                 ["audit_events"] = await InBatchesAsync(db.AuditEvents.Where(e => e.CreatedAt < events).Select(e => e.Id), ids => db.AuditEvents.Where(e => ids.Contains(e.Id)), cancellationToken),
                 ["revocations"] = await InBatchesAsync(db.Revocations.Where(r => r.RevokedAt < revocations).Select(r => r.Id), ids => db.Revocations.Where(r => ids.Contains(r.Id)), cancellationToken),
+                // One row per key guessed at within the last window, so one statement: a window that opened before the
+                // longest limit's counts nothing any more (the limiter starts a new one in place).
+                ["attempt_windows"] = await db.AttemptWindows.Where(w => w.WindowStart < attempts).ExecuteDeleteAsync(cancellationToken),
             };
             foreach (var (table, count) in deleted)
             {
