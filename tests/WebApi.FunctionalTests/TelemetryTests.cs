@@ -54,14 +54,17 @@ public sealed class TelemetryTests(TelemetryTests.TracedApiFactory factory) : IC
             await Task.Delay(50, TestContext.Current.CancellationToken);
         }
 
+        // Activity sources are the process's: servers of other test classes running at the same time add spans to
+        // this collector too, but only this server's pipeline describes its request spans (http.route), and a use
+        // case's span is this server's when its parent is one of those.
         var spans = Snapshot();
-        var whoami = spans.Single(s => s.DisplayName == "WhoAmIQuery");
+        var described = spans.Where(s => s.Kind == ActivityKind.Server && s.GetTagItem("http.route") is not null).Select(s => s.SpanId).ToHashSet();
+        var whoami = spans.Single(s => s.DisplayName == "WhoAmIQuery" && described.Contains(s.ParentSpanId));
         var request = spans.Single(s => s.SpanId == whoami.ParentSpanId);
         Assert.Equal(ActivityKind.Server, request.Kind);
         Assert.Equal("/v1/auth/whoami", request.GetTagItem("http.route"));
         Assert.Contains(spans, s => s.DisplayName == "SignInCommand");
         Assert.Contains(spans, s => s.Kind == ActivityKind.Client && s.Source.Name.Contains("EntityFrameworkCore", StringComparison.Ordinal)); // the database
-        Assert.All(spans.Where(s => s.Kind == ActivityKind.Server), s => Assert.NotNull(s.GetTagItem("http.route")));
         Assert.DoesNotContain(spans, s => s.GetTagItem("http.route") is "/healthz" or "/readyz");
         Assert.Contains(spans, s => s.Kind == ActivityKind.Server && s.GetTagItem("http.response.status_code") is 401 or 403 && s.DisplayName.StartsWith("GET ", StringComparison.Ordinal));
 
