@@ -74,7 +74,7 @@ public sealed partial class DeployGuideTests(PublishedRelease release) : OnDatab
             ["https://auth.example.com"] = publicUrl,
             ["Host=db.internal;Database=akua;Username=akua;Password=change-me"] = Database.Options.ConnectionString,
             ["Proxy__KnownProxies=10.0.0.5"] = "Proxy__KnownProxies=127.0.0.1",
-            ["Telemetry__PrometheusAllowedAddresses=10.0.0.0/24"] = "Telemetry__PrometheusAllowedAddresses=127.0.0.0/8",
+            ["Telemetry__PrometheusAllowedAddresses=10.0.1.5/32"] = "Telemetry__PrometheusAllowedAddresses=127.0.0.0/8",
             ["Telemetry__PrometheusUrl=http://0.0.0.0:9464\n"] = "",
         }, "env block");
         await File.WriteAllTextAsync(Path.Combine(Etc, "akua.env"), Local(environmentFile), Cancel);
@@ -181,26 +181,40 @@ public sealed partial class DeployGuideTests(PublishedRelease release) : OnDatab
         }
 
         var folder = Directory.CreateTempSubdirectory("akua-pgdump-").FullName;
-        await using var restored = new PostgresTestDatabase { Migrate = false }; // empty, as pg_restore wants it
-        await restored.InitializeAsync();
         var source = new NpgsqlConnectionStringBuilder(Database.Options.ConnectionString);
-        var target = new NpgsqlConnectionStringBuilder(restored.Options.ConnectionString);
+        var restoredName = "akua_restore_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
         var libpq = new Dictionary<string, string>
         {
             ["PGHOST"] = source.Host!, ["PGPORT"] = source.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["PGUSER"] = source.Username!, ["PGDATABASE"] = source.Database!, ["PGPASSWORD"] = source.Password ?? "",
-            ["RESTORE_DATABASE"] = target.Database!,
         };
 
         await RunOkAsync(DeployGuide.Block("backup"), libpq, folder);
         Assert.Single(Directory.GetFiles(folder, "akua-*.dump"));
-        await RunOkAsync(DeployGuide.Block("restore"), libpq, folder);
-
-        await using (var node = ServerProcess.Start(Cluster.ContentRoot, Cluster.EnvironmentFor(restored.Options)))
+        try
         {
+            // The nodes' user here is the test server's own.
+            await RunOkAsync(DeployGuide.Substitute(DeployGuide.Block("restore"), new Dictionary<string, string>
+            {
+                ["akua_restore"] = restoredName,
+                ["--owner=akua"] = $"--owner={source.Username}",
+                ["--role=akua"] = $"--role={source.Username}",
+            }, "restore block"), libpq, folder);
+
+            var restored = new Akua.Infrastructure.Persistence.DatabaseOptions(Akua.Infrastructure.Persistence.DatabaseProvider.PostgreSQL,
+                new NpgsqlConnectionStringBuilder(Database.Options.ConnectionString) { Database = restoredName }.ToString());
+            await using var node = ServerProcess.Start(Cluster.ContentRoot, Cluster.EnvironmentFor(restored));
             await Cluster.EnsureReadyAsync(node);
             using var http = new HttpClient { BaseAddress = node.BaseAddress };
             Assert.Equal(HttpStatusCode.OK, (await Api.SendAsync(http, HttpMethod.Get, "/v1/auth/whoami", session)).StatusCode);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(TestEnvironment.Postgres);
+            await admin.OpenAsync(Cancel);
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{restoredName}\" WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync(Cancel);
         }
 
         Directory.Delete(folder, recursive: true);

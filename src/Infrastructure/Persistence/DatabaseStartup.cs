@@ -10,7 +10,7 @@ namespace Akua.Infrastructure.Persistence;
 /// </summary>
 public sealed partial class DatabaseStartup(AkuaDbContext db, DatabaseOptions options, ILogger<DatabaseStartup> logger)
 {
-    public const string MigrateCommand = "dotnet run --project src/WebApi -- migrate";
+    public const string MigrateCommand = "dotnet Akua.WebApi.dll migrate (from a checkout: dotnet run --project src/WebApi -- migrate)";
 
     public async Task PrepareAsync(CancellationToken cancellationToken)
     {
