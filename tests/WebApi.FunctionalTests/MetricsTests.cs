@@ -10,6 +10,10 @@ namespace Akua.WebApi.FunctionalTests;
 /// counters (authentications, grant outcomes, rate-limit refusals), readable only from the addresses and the port
 /// an operator gives.
 /// </summary>
+// Alone: OpenTelemetry's meter provider listens to meters by name, so servers of other test classes running at
+// the same time (each with its own "Akua" meter) would count into this scrape, or win its instruments (CI saw
+// this server's api_token count missing beside other servers' session counts).
+[Collection(nameof(MeterCollection))]
 public sealed partial class MetricsTests(MetricsTests.ScrapedApiFactory factory) : IClassFixture<MetricsTests.ScrapedApiFactory>
 {
     public sealed class ScrapedApiFactory() : AkuaApiFactory(() => new SqliteTestDatabase())
@@ -151,3 +155,6 @@ public sealed class MetricsPortTests : IDisposable
         Assert.Contains(expected, line, StringComparison.Ordinal);
     }
 }
+
+[CollectionDefinition(nameof(MeterCollection), DisableParallelization = true)]
+public sealed class MeterCollection;
