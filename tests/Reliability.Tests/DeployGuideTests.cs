@@ -133,9 +133,8 @@ public sealed partial class DeployGuideTests(PublishedRelease release) : OnDatab
             }
 
             // 9. Rotating the key-ring certificate, every step, with a login form made before it posted after it.
-            var cookies = new CookieContainer();
-            using var browser = proxy.ClientFrom("127.0.0.3");
-            var formToken = BrowserSession.AntiforgeryTokenOf(await (await SendWithCookiesAsync(browser, cookies, HttpMethod.Get, "/login")).Content.ReadAsStringAsync(Cancel));
+            using var browser = proxy.ClientFrom("127.0.0.3"); // keeps its cookies, as a browser does
+            var formToken = BrowserSession.AntiforgeryTokenOf(await browser.GetStringAsync("/login", Cancel));
             var old = await File.ReadAllTextAsync(Path.Combine(Etc, "secrets", "keyring.env"), Cancel);
             await RunOkAsync(DeployGuide.Block("keyring"), new() { ["AKUA_SECRETS"] = Path.Combine(Etc, "secrets", "next") });
             var next = await File.ReadAllTextAsync(Path.Combine(Etc, "secrets", "next", "keyring.env"), Cancel);
@@ -151,10 +150,10 @@ public sealed partial class DeployGuideTests(PublishedRelease release) : OnDatab
             await File.WriteAllLinesAsync(Path.Combine(Etc, "secrets", "keyring.env"),
                 Local(rotation).Split('\n').Where(line => !line.Contains("PreviousCertificates", StringComparison.Ordinal)), Cancel);
             nodes = await RestartOneByOneAsync(nodes);
-            var posted = await SendWithCookiesAsync(browser, cookies, HttpMethod.Post, "/login", new FormUrlEncodedContent(new Dictionary<string, string>
+            var posted = await browser.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
             {
                 ["Email"] = email, ["Password"] = Api.Password, ["__RequestVerificationToken"] = formToken,
-            }));
+            }), Cancel);
             Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode); // the old key, read with the new certificate only
             Assert.Equal(HttpStatusCode.OK, (await Api.SendAsync(client, HttpMethod.Get, "/v1/auth/whoami", token)).StatusCode);
         }
@@ -353,27 +352,6 @@ public sealed partial class DeployGuideTests(PublishedRelease release) : OnDatab
     private static IEnumerable<(string Key, string Value)> ReadEnvironmentFile(string path) =>
         File.ReadAllLines(path).Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => l.Split('=', 2))
             .Select(p => (p[0].Trim(), p[1].Length >= 2 && p[1][0] == '"' && p[1][^1] == '"' ? p[1][1..^1] : p[1]));
-
-    private static async Task<HttpResponseMessage> SendWithCookiesAsync(HttpClient client, CookieContainer cookies, HttpMethod method, string path, HttpContent? content = null)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = content };
-        var cookieHeader = cookies.GetCookieHeader(client.BaseAddress!);
-        if (cookieHeader.Length > 0)
-        {
-            request.Headers.Add("Cookie", cookieHeader);
-        }
-
-        var response = await client.SendAsync(request, Cancel);
-        if (response.Headers.TryGetValues("Set-Cookie", out var set))
-        {
-            foreach (var cookie in set)
-            {
-                cookies.SetCookies(client.BaseAddress!, cookie);
-            }
-        }
-
-        return response;
-    }
 
     private async Task<string> RunOkAsync(string script, Dictionary<string, string>? environment = null, string? workingDirectory = null)
     {

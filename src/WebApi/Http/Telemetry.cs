@@ -39,11 +39,9 @@ public static class Telemetry
     {
         var configuration = builder.Configuration;
         AddressAllowlist? allowed = null;
-        if (configuration.GetSection("Telemetry:PrometheusAllowedAddresses") is { } section && (section.Value is not null || section.GetChildren().Any()))
+        var entries = TrustedProxies.Values(configuration, "Telemetry:PrometheusAllowedAddresses").ToList();
+        if (entries.Count > 0)
         {
-            var entries = section.Value is { } text
-                ? text.Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                : section.GetChildren().Select(c => c.Value ?? "").ToArray();
             try
             {
                 allowed = AddressAllowlist.Parse(entries);

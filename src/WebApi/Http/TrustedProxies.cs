@@ -44,7 +44,8 @@ public static class TrustedProxies
     }
 
     /// <summary>A list in configuration: <c>Proxy__KnownProxies__0=...</c>, or one comma-separated value.</summary>
-    private static IEnumerable<string> Values(IConfiguration configuration, string key)
+    /// <summary>A setting given as a list (<c>Key__0=...</c>) or as one comma-separated value, trimmed, blanks left out.</summary>
+    public static IEnumerable<string> Values(IConfiguration configuration, string key)
     {
         var section = configuration.GetSection(key);
         var values = section.Value is { } single ? single.Split(',') : section.GetChildren().Select(c => c.Value ?? string.Empty);
