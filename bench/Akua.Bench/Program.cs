@@ -152,30 +152,47 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
         rows.Add((name, combined, Median(ratios), after.RequestCommands - before.RequestCommands, after.Writes - before.Writes, memory));
     }
 
-    // Telemetry on (issue 20): a second node on the same database exports every span and metric over OTLP to a
-    // local sink, configured only the standard way. Its whoami and this node's alternate in paired rounds, each
-    // divided by the same second of this node's baseline, so the difference is the price of the telemetry alone.
+    // Telemetry on (issue 20): two fresh nodes on the same database, started and warmed alike, differ only in
+    // telemetry. "Off" has none at all (not even the scrape this node has); "on" exports every span and metric over
+    // OTLP to a local sink, configured only the standard way. Their whoami alternate in paired rounds, each divided
+    // by the same second of the off node's baseline, so the difference is the price of the telemetry alone.
     // On SQLite only: a cached credential's whoami touches no database, so the engine does not enter into it.
-    (double Off, double On, double Cost, long Exports, long Kb)? telemetry = null;
+    (double Off, double On, double Cost, int Rounds, long Exports, long Kb)? telemetry = null;
     if (engine == "Sqlite")
     {
         using var sink = new OtlpSink();
-        var traced = new Dictionary<string, string>(environment)
+        var untraced = new Dictionary<string, string>(environment) { ["Telemetry__Prometheus"] = "false" };
+        var traced = new Dictionary<string, string>(untraced)
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = sink.Endpoint,
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
         };
+        // For working on the cost: AKUA_BENCH_ON_<NAME>=value sets <NAME> on the telemetry node only
+        // (AKUA_BENCH_ON_OTEL_SDK_DISABLED=true measures the two nodes' difference without any telemetry).
+        foreach (var (key, value) in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+                     .Select(e => ((string)e.Key, (string)e.Value!)).Where(e => e.Item1.StartsWith("AKUA_BENCH_ON_", StringComparison.Ordinal)))
+        {
+            traced[key["AKUA_BENCH_ON_".Length..]] = value;
+        }
+
+        await using var off = await Server.StartAsync(dll, untraced);
         await using var on = await Server.StartAsync(dll, traced);
         var whoamiOn = new Uri(on.BaseAddress, "/v1/auth/whoami");
-        var whoamiOff = new Uri(server.BaseAddress, "/v1/auth/whoami");
-        await Wrk.RunAsync(whoamiOn, Math.Min(seconds, 3), 64, headers: [bearer(credentials.ApiToken)]); // warm up, as above
+        var whoamiOff = new Uri(off.BaseAddress, "/v1/auth/whoami");
+        foreach (var target in new[] { whoamiOff, whoamiOn })
+        {
+            await Wrk.RunAsync(target, Math.Min(seconds, 3), 64, headers: [bearer(credentials.ApiToken)]); // warm up, as above
+        }
+
         var offRatios = new List<double>();
         var onRatios = new List<double>();
         var costs = new List<double>();
-        // Twice the rounds of a scenario: the cost is a difference of two readings, each with its own noise.
-        for (var round = 0; round < 2 * rounds; round++)
+        // At least 24 rounds, twice a scenario's: the cost is a difference of two readings, each with its own noise,
+        // and 12 rounds read 0.04-0.07 on fresh machines where 24 read 0.03-0.04 (bench/README.md).
+        var telemetryRounds = Math.Max(24, 2 * rounds);
+        for (var round = 0; round < telemetryRounds; round++)
         {
-            var baseline = await Wrk.RunAsync(new Uri(server.BaseAddress, "/healthz"), slice, 64);
+            var baseline = await Wrk.RunAsync(new Uri(off.BaseAddress, "/healthz"), slice, 64);
             // Alternate which goes first, so a drift within the round favours neither.
             WrkResult offRound, onRound;
             if (round % 2 == 0)
@@ -195,13 +212,13 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
         }
 
         await Task.Delay(TimeSpan.FromSeconds(6)); // the batch exporter sends every 5 s: count what it sent
-        telemetry = (Median(offRatios), Median(onRatios), Median(costs), sink.Exports, sink.Bytes / 1024);
+        telemetry = (Median(offRatios), Median(onRatios), Median(costs), telemetryRounds, sink.Exports, sink.Bytes / 1024);
     }
 
     if (telemetryOnly)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"telemetry on: whoami sk_akua_ ratio {telemetry!.Value.On:0.00} against {telemetry.Value.Off:0.00} off, cost {telemetry.Value.Cost:0.00} (median of {2 * rounds} rounds); {telemetry.Value.Exports} exports, {telemetry.Value.Kb} KB"));
+            $"telemetry on: whoami sk_akua_ ratio {telemetry!.Value.On:0.00} against {telemetry.Value.Off:0.00} off, cost {telemetry.Value.Cost:0.00} (median of {telemetry.Value.Rounds} rounds); {telemetry.Value.Exports} exports, {telemetry.Value.Kb} KB"));
         return [];
     }
 
@@ -273,7 +290,7 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
     if (telemetry is { } t)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"telemetry on (OTLP over HTTP to a local sink, the default sampler: one trace in ten): whoami sk_akua_ ratio {t.On:0.00} against {t.Off:0.00} off, cost {t.Cost:0.00} (median of {2 * rounds} rounds); {t.Exports} exports, {t.Kb} KB"));
+            $"telemetry on (OTLP over HTTP to a local sink, the default sampler: one trace in ten): whoami sk_akua_ ratio {t.On:0.00} against {t.Off:0.00} off, cost {t.Cost:0.00} (median of {t.Rounds} rounds); {t.Exports} exports, {t.Kb} KB"));
     }
 
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak server memory: {peak:0} MB (reached during: {raisedBy}); start to /readyz: {startup:0} ms (median of {string.Join(", ", starts.Select(t => t.ToString("0", CultureInfo.InvariantCulture)))})"));

@@ -9,7 +9,9 @@ namespace Akua.TestSupport;
 /// Reads one server's <c>Akua</c> meter with a <see cref="MeterListener"/>, as an operator's collector would: the
 /// database commands it sent (by origin and kind), its credential cache lookups and its authentications. Only
 /// that server's meter is read (each service provider has its own), so servers in one test process stay apart.
-/// Counting starts when the reader is made; tests compare a count before and after.
+/// Counting starts when the reader is made; tests compare a count before and after. Authentications and cache
+/// lookups are observable counters (cumulative totals, read when collected), so those are read by collecting and
+/// counted from their totals when the reader was made.
 /// </summary>
 public sealed class AkuaMeterReader : IDisposable
 {
@@ -17,9 +19,9 @@ public sealed class AkuaMeterReader : IDisposable
     private long _requestCommands;
     private long _backgroundCommands;
     private long _writes;
-    private long _cacheHits;
-    private long _cacheMisses;
-    private readonly ConcurrentDictionary<(string? Kind, string? Outcome), long> _authentications = new();
+    private readonly ConcurrentDictionary<(string Instrument, string? Kind, string? Outcome), long> _totals = new();
+    private readonly Dictionary<(string Instrument, string? Kind, string? Outcome), long> _atStart;
+    private readonly Lock _collecting = new();
 
     public AkuaMeterReader(IServiceProvider services)
     {
@@ -33,6 +35,7 @@ public sealed class AkuaMeterReader : IDisposable
         };
         _listener.SetMeasurementEventCallback<long>(OnMeasurement);
         _listener.Start();
+        _atStart = Collect();
     }
 
     /// <summary>Commands sent on behalf of requests, leaving out the node's own background work (feed, last use).</summary>
@@ -44,13 +47,24 @@ public sealed class AkuaMeterReader : IDisposable
     /// <summary>INSERT, UPDATE and DELETE statements, whatever their origin.</summary>
     public long Writes => Interlocked.Read(ref _writes);
 
-    public long CacheHits => Interlocked.Read(ref _cacheHits);
+    public long CacheHits => Since((AkuaMetrics.CredentialCacheHits, null, null));
 
-    public long CacheMisses => Interlocked.Read(ref _cacheMisses);
+    public long CacheMisses => Since((AkuaMetrics.CredentialCacheMisses, null, null));
 
     /// <param name="kind">session, api_token, jwt or malformed.</param>
     /// <param name="outcome">accepted or refused.</param>
-    public long Authentications(string kind, string outcome) => _authentications.GetValueOrDefault((kind, outcome));
+    public long Authentications(string kind, string outcome) => Since((AkuaMetrics.Authentications, kind, outcome));
+
+    private long Since((string, string?, string?) key) => Collect().GetValueOrDefault(key) - _atStart.GetValueOrDefault(key);
+
+    private Dictionary<(string Instrument, string? Kind, string? Outcome), long> Collect()
+    {
+        lock (_collecting)
+        {
+            _listener.RecordObservableInstruments();
+            return new(_totals);
+        }
+    }
 
     private void OnMeasurement(Instrument instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
     {
@@ -64,14 +78,9 @@ public sealed class AkuaMeterReader : IDisposable
                 }
 
                 break;
-            case AkuaMetrics.CredentialCacheHits:
-                Interlocked.Add(ref _cacheHits, value);
-                break;
-            case AkuaMetrics.CredentialCacheMisses:
-                Interlocked.Add(ref _cacheMisses, value);
-                break;
-            case AkuaMetrics.Authentications:
-                _authentications.AddOrUpdate((Tag(tags, AkuaMetrics.KindTag), Tag(tags, AkuaMetrics.OutcomeTag)), value, (_, sum) => sum + value);
+            case AkuaMetrics.CredentialCacheHits or AkuaMetrics.CredentialCacheMisses or AkuaMetrics.Authentications:
+                // Observed totals: the latest one is the count.
+                _totals[(instrument.Name, Tag(tags, AkuaMetrics.KindTag), Tag(tags, AkuaMetrics.OutcomeTag))] = value;
                 break;
         }
     }
