@@ -97,6 +97,19 @@ public sealed class WorkspaceTests
     }
 
     [Fact]
+    public void A_role_change_and_a_removal_each_name_the_membership_in_the_revocation_feed()
+    {
+        var workspace = Workspace.Create("Acme", "acme", _owner, _clock);
+        workspace.AddMember(_other, WorkspaceRole.Admin, _clock);
+        var key = Akua.Domain.Revocations.Revocation.MembershipKey(workspace.Id, _other);
+
+        Assert.Null(workspace.ChangeMemberRole(_other, WorkspaceRole.Admin, WorkspaceRole.Owner, _clock)); // unchanged: nothing to forget
+        Assert.Equal(key, workspace.ChangeMemberRole(_other, WorkspaceRole.Member, WorkspaceRole.Owner, _clock)!.CredentialHash);
+        Assert.Equal(key, workspace.RemoveMember(_other, WorkspaceRole.Owner, _clock).Revocation.CredentialHash);
+        Assert.NotEqual(key, Akua.Domain.Revocations.Revocation.MembershipKey(workspace.Id, _owner));
+    }
+
+    [Fact]
     public void Removing_the_last_owner_is_refused()
     {
         var workspace = Workspace.Create("Acme", "acme", _owner, _clock);

@@ -326,6 +326,59 @@ public sealed class MultiNodePostgresTests(PostgresClusterFixture cluster) : ICl
         Assert.Equal(20, statuses.Count(s => s == 409));
     }
 
+    /// <summary>
+    /// Issue 21: every node remembers a member's role (no query to authorize a session's workspace request), and a
+    /// demotion or a removal on any node is honoured by every node once the changing request returns, as a
+    /// revocation is: it is an entry of the same feed, behind the same barrier.
+    /// </summary>
+    [Fact]
+    public async Task A_role_change_or_removal_on_one_node_is_honoured_by_every_node_once_it_returns()
+    {
+        const int trials = 12;
+        var stop = TestContext.Current.CancellationToken;
+        var (_, owner, workspace) = await Api.SignUpAsync(Nodes[0]);
+        // An admin's request: the install does not exist (404) once the role allows asking, else 403.
+        var adminOnly = $"/v1/installs/inst_{Guid.NewGuid():N}";
+        var changeTimes = new List<double>();
+        for (var trial = 0; trial < trials; trial++)
+        {
+            var (email, member, _) = await Api.SignUpAsync(Nodes[(trial + 1) % Nodes.Count]);
+            var invited = await Api.SendAsync(Nodes[0], HttpMethod.Post, "/v1/invitations", owner, workspace, new { email, role = "admin" });
+            var invitation = await invited.Content.ReadFromJsonAsync<JsonElement>(stop);
+            var accept = $"/v1/user/invitations/{invitation.GetProperty("id").GetString()}/accept";
+            Assert.Equal(200, (int)(await Api.SendAsync(Nodes[1], HttpMethod.Post, accept, member, body: new { code = invitation.GetProperty("code").GetString() })).StatusCode);
+            var whoami = await (await Api.SendAsync(Nodes[0], HttpMethod.Get, "/v1/auth/whoami", member)).Content.ReadFromJsonAsync<JsonElement>(stop);
+            var userId = whoami.GetProperty("user").GetProperty("id").GetString();
+            foreach (var node in Nodes)
+            {
+                Assert.Equal(404, (int)(await Api.SendAsync(node, HttpMethod.Delete, adminOnly, member, workspace)).StatusCode); // remembered as admin
+            }
+
+            var changer = Nodes[trial % Nodes.Count];
+            var started = Stopwatch.GetTimestamp();
+            if (trial % 2 == 0)
+            {
+                Assert.Equal(200, (int)(await Api.SendAsync(changer, HttpMethod.Patch, $"/v1/members/{userId}", owner, workspace, new { role = "member" })).StatusCode);
+                changeTimes.Add(Figures.Elapsed(started));
+                foreach (var node in Nodes)
+                {
+                    Assert.Equal(403, (int)(await Api.SendAsync(node, HttpMethod.Delete, adminOnly, member, workspace)).StatusCode);
+                }
+            }
+            else
+            {
+                Assert.Equal(204, (int)(await Api.SendAsync(changer, HttpMethod.Delete, $"/v1/members/{userId}", owner, workspace)).StatusCode);
+                changeTimes.Add(Figures.Elapsed(started));
+                foreach (var node in Nodes)
+                {
+                    Assert.Equal(403, (int)(await Api.SendAsync(node, HttpMethod.Get, "/v1/members", member, workspace)).StatusCode);
+                }
+            }
+        }
+
+        Figures.Record("slowest role change or removal (ms, includes the wait for every node)", Math.Round(changeTimes.Max()));
+    }
+
     [Fact]
     public async Task Two_owners_demoting_each_other_at_once_on_two_nodes_never_leave_the_workspace_without_an_owner()
     {

@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using Akua.Domain.Common;
+using Akua.Domain.Workspaces;
 using Akua.Infrastructure.Credentials;
+using Microsoft.Extensions.DependencyInjection;
 using Akua.TestSupport;
 using Akua.WebApi.FunctionalTests.Support;
 
@@ -53,6 +56,81 @@ public sealed class CredentialCacheTests(SqliteApiFactory factory) : IClassFixtu
         Assert.Equal(1, meter.Authentications("malformed", "refused") - malformed);
         Assert.Equal(1, meter.CacheMisses - misses); // the first use; a malformed token never reaches the cache
         Assert.Equal(4, meter.CacheHits - hits);
+    }
+
+    /// <summary>
+    /// Issue 21: a session's workspace request is authorized by the role this node remembers, so in the steady state
+    /// it sends exactly the queries of the same request made with a workspace token (which carries its role).
+    /// </summary>
+    [Fact]
+    public async Task A_sessions_workspace_request_sends_only_its_own_queries_once_the_role_is_remembered()
+    {
+        var ann = await factory.SignUpAsync();
+        var (_, token) = await factory.Api(ann.Token, ann.WorkspaceId).CreateApiTokenAsync();
+        var bySession = factory.Api(ann.Token, ann.WorkspaceId);
+        var byToken = factory.Api(token);
+        await bySession.ExpectAsync(200, HttpMethod.Get, "/v1/installs"); // both remembered
+        await byToken.ExpectAsync(200, HttpMethod.Get, "/v1/installs");
+
+        async Task<long> CommandsOf(ApiClient caller)
+        {
+            var before = factory.Meter.RequestCommands;
+            for (var i = 0; i < 10; i++)
+            {
+                await caller.ExpectAsync(200, HttpMethod.Get, "/v1/installs");
+            }
+
+            return factory.Meter.RequestCommands - before;
+        }
+
+        var (session, workspaceToken) = (await CommandsOf(bySession), await CommandsOf(byToken));
+        Assert.True(workspaceToken >= 10, $"the list sent {workspaceToken} commands in 10 requests: the count proves nothing");
+        Assert.Equal(workspaceToken, session);
+    }
+
+    /// <summary>
+    /// A demoted or removed member is refused on the node that changed it at once, and on another node within a
+    /// second (on a server database, once the changing request returns: MultiNodePostgresTests).
+    /// </summary>
+    [Fact]
+    public async Task A_role_change_or_removal_on_one_node_is_honoured_by_another_that_remembered_the_role()
+    {
+        await using var other = new AkuaApiFactory(() => new ExistingDatabase(factory.Database));
+        await other.InitializeAsync();
+        var owner = await factory.SignUpAsync();
+        var bea = await factory.SignUpAsync();
+        await factory.InviteAndAcceptAsync(factory.Api(owner.Token, owner.WorkspaceId), bea, role: "admin");
+        var members = factory.Api(owner.Token, owner.WorkspaceId);
+        // An admin's request: the install does not exist (404) once the role allows asking (else 403).
+        var adminOnly = $"/v1/installs/inst_{Guid.NewGuid():N}";
+        foreach (var node in new[] { factory, other })
+        {
+            await (await node.Api(bea.Token, owner.WorkspaceId).DeleteAsync(adminOnly)).AssertErrorAsync(404, "not_found"); // remembered as admin
+        }
+
+        // The other node answers from its memory (else this test would prove nothing about forgetting).
+        Assert.True(EntityId.TryParse<WorkspaceId>(owner.WorkspaceId, out var workspace));
+        Assert.True(EntityId.TryParse<UserId>(bea.UserId, out var user));
+        Assert.True(other.Services.GetRequiredService<MembershipCache>().TryGet(workspace, user, out var remembered) && remembered == WorkspaceRole.Admin,
+            "the other node did not remember the role");
+        await members.ExpectAsync(200, HttpMethod.Patch, $"/v1/members/{bea.UserId}", new { role = "member" });
+        await (await factory.Api(bea.Token, owner.WorkspaceId).DeleteAsync(adminOnly)).AssertErrorAsync(403, "forbidden");
+        await RefusedWithinASecondAsync(other.Api(bea.Token, owner.WorkspaceId), adminOnly, 403);
+
+        await other.Api(bea.Token, owner.WorkspaceId).ExpectAsync(200, HttpMethod.Get, "/v1/members"); // remembered as member
+        await members.ExpectAsync(204, HttpMethod.Delete, $"/v1/members/{bea.UserId}");
+        await (await factory.Api(bea.Token, owner.WorkspaceId).GetAsync("/v1/members")).AssertErrorAsync(403, "forbidden");
+        await RefusedWithinASecondAsync(other.Api(bea.Token, owner.WorkspaceId), "/v1/members", 403);
+
+        static async Task RefusedWithinASecondAsync(ApiClient caller, string url, int status)
+        {
+            var clock = Stopwatch.StartNew();
+            while ((int)(await caller.SendAsync(url == "/v1/members" ? HttpMethod.Get : HttpMethod.Delete, url)).StatusCode != status)
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), "the other node still authorizes by the old role");
+                await Task.Delay(20, TestContext.Current.CancellationToken);
+            }
+        }
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Akua.Domain.Revocations;
 using System.Text.RegularExpressions;
 using Akua.Domain.Common;
 
@@ -170,16 +171,17 @@ public sealed partial class Workspace
 
     /// <summary>
     /// Changes a member's role, as someone with <paramref name="actingAs"/>: only an owner changes an owner or
-    /// makes one, and the last owner stays an owner.
+    /// makes one, and the last owner stays an owner. Returns the feed entry that makes every node forget the old
+    /// role (null when the role was already this one).
     /// </summary>
-    public void ChangeMemberRole(UserId user, WorkspaceRole role, WorkspaceRole actingAs, TimeProvider clock)
+    public Revocation? ChangeMemberRole(UserId user, WorkspaceRole role, WorkspaceRole actingAs, TimeProvider clock)
     {
         var membership = Find(user) ?? throw DomainException.NotFound("Member not found.");
         EnsureMayManage(actingAs, membership.Role);
         EnsureMayGrant(actingAs, role);
         if (membership.Role == role)
         {
-            return;
+            return null;
         }
 
         if (membership.Role == WorkspaceRole.Owner && OwnerCount() == 1)
@@ -189,10 +191,14 @@ public sealed partial class Workspace
 
         membership.ChangeRole(role, clock.GetUtcNow());
         Touch(clock);
+        return Revocation.OfMembership(Id, user, clock.GetUtcNow());
     }
 
-    /// <summary>Removes a member, as someone with <paramref name="actingAs"/>: only an owner removes an owner, and never the last one.</summary>
-    public Membership RemoveMember(UserId user, WorkspaceRole actingAs, TimeProvider clock)
+    /// <summary>
+    /// Removes a member, as someone with <paramref name="actingAs"/>: only an owner removes an owner, and never the
+    /// last one. Returns the membership removed and the feed entry that makes every node forget it.
+    /// </summary>
+    public (Membership Removed, Revocation Revocation) RemoveMember(UserId user, WorkspaceRole actingAs, TimeProvider clock)
     {
         var membership = Find(user) ?? throw DomainException.NotFound("Member not found.");
         EnsureMayManage(actingAs, membership.Role);
@@ -203,7 +209,7 @@ public sealed partial class Workspace
 
         _memberships.Remove(membership);
         Touch(clock);
-        return membership;
+        return (membership, Revocation.OfMembership(Id, user, clock.GetUtcNow()));
     }
 
     /// <summary>Only an owner makes someone an owner (API.md section 5); an invitation is held to the same rule.</summary>

@@ -22,6 +22,7 @@ public sealed class CredentialCache(TimeProvider clock)
     private readonly ConcurrentDictionary<HashKey, Entry> _known = new();
     private readonly ConcurrentDictionary<HashKey, long> _unknown = new();
     private readonly ConcurrentDictionary<HashKey, Task<Credential?>> _loading = new();
+    private long _evictions;
 
     public int Count => _known.Count + _unknown.Count;
 
@@ -55,11 +56,32 @@ public sealed class CredentialCache(TimeProvider clock)
         return false;
     }
 
+    /// <summary>
+    /// How many evictions this cache has seen. A load reads it before its query and hands it to
+    /// <see cref="Remember"/>, which then keeps nothing if an eviction came in between: the query may have read the
+    /// credential before the revocation committed, and remembering it after the eviction would keep it for
+    /// <see cref="MaxAge"/>.
+    /// </summary>
+    public long Evictions => Volatile.Read(ref _evictions);
+
     /// <param name="storedExpiry">The expiry as stored (a session's slides further with unwritten uses).</param>
-    public void Remember(Credential credential, DateTimeOffset? storedExpiry)
+    /// <param name="evictionsBefore"><see cref="Evictions"/> as read before the query that found the credential.</param>
+    public void Remember(Credential credential, DateTimeOffset? storedExpiry, long evictionsBefore)
     {
+        if (Evictions != evictionsBefore)
+        {
+            return;
+        }
+
         MakeRoom(_known);
-        _known[HashKey.Of(credential.Hash)] = new Entry(credential, storedExpiry, clock.GetUtcNow().UtcTicks);
+        var key = HashKey.Of(credential.Hash);
+        var entry = new Entry(credential, storedExpiry, clock.GetUtcNow().UtcTicks);
+        _known[key] = entry;
+        // An eviction between the check above and this write counted before removing: undo what it could not see.
+        if (Evictions != evictionsBefore)
+        {
+            _known.TryRemove(new KeyValuePair<HashKey, Entry>(key, entry));
+        }
     }
 
     public void RememberUnknown(ReadOnlySpan<byte> hash)
@@ -118,6 +140,7 @@ public sealed class CredentialCache(TimeProvider clock)
 
     public void Evict(ReadOnlySpan<byte> hash)
     {
+        Interlocked.Increment(ref _evictions); // before removing: see Remember
         var key = HashKey.Of(hash);
         _known.TryRemove(key, out _);
         _unknown.TryRemove(key, out _);

@@ -16,6 +16,8 @@ public static class CredentialServices
     {
         services.AddSingleton<CredentialCache>();
         services.AddSingleton<ICredentialValidator, CredentialValidator>();
+        services.AddSingleton<MembershipCache>();
+        services.AddScoped<IMembershipRoles, MembershipRoles>();
 
         services.AddOptions<RevocationFeedOptions>().BindConfiguration("RevocationFeed");
         services.AddSingleton<RevocationFeedState>();

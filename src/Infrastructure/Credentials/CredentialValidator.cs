@@ -80,6 +80,7 @@ internal sealed class CredentialValidator(
         // Concurrent misses of one token (a flood of the same unknown token) make one query.
         cache.LoadOnceAsync(hash, async () =>
         {
+            var evictions = cache.Evictions; // before the query: see CredentialCache.Remember
             // A singleton (one per node, shared by every request): a miss rents its own database context.
             await using var scope = scopes.CreateAsyncScope();
             var found = kind switch
@@ -92,7 +93,7 @@ internal sealed class CredentialValidator(
 
             if (found is not null)
             {
-                cache.Remember(found, found.ExpiresAt);
+                cache.Remember(found, found.ExpiresAt, evictions);
             }
             else if (kind != CredentialKind.Jwt)
             {

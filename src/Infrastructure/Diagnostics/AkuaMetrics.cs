@@ -26,6 +26,12 @@ public sealed class AkuaMetrics
     /// <summary>Credentials looked up in the database or by signature because the cache could not answer.</summary>
     public const string CredentialCacheMisses = "akua.credential_cache.misses";
 
+    /// <summary>Workspace requests of a session or a JWT authorized by the role this node remembered.</summary>
+    public const string MembershipCacheHits = "akua.membership_cache.hits";
+
+    /// <summary>Workspace requests of a session or a JWT whose role had to be read from the database.</summary>
+    public const string MembershipCacheMisses = "akua.membership_cache.misses";
+
     /// <summary>Bearer and cookie authentications, tagged by credential kind and outcome.</summary>
     public const string Authentications = "akua.authentications";
 
@@ -34,6 +40,9 @@ public sealed class AkuaMetrics
 
     /// <summary>Credentials whose last use is buffered on this node and not yet written.</summary>
     public const string LastUsePending = "akua.last_use.pending";
+
+    /// <summary>Flushes of the last-use buffer that wrote (each one transaction: on PostgreSQL and SQLite, at most three statements).</summary>
+    public const string LastUseFlushes = "akua.last_use.flushes";
 
     /// <summary>Rows deleted by retention, tagged by table.</summary>
     public const string Pruned = "akua.retention.deleted";
@@ -69,12 +78,17 @@ public sealed class AkuaMetrics
     private readonly ObservableCounter<long> _cacheHits;
     private readonly ObservableCounter<long> _cacheMisses;
     private readonly ObservableCounter<long> _authentications;
+    private readonly ObservableCounter<long> _membershipHits;
+    private readonly ObservableCounter<long> _membershipMisses;
     private long _cacheHitCount;
     private long _cacheMissCount;
+    private long _membershipHitCount;
+    private long _membershipMissCount;
 
     // One cell per (kind or malformed, outcome): index (kind << 1) | refused, where malformed is Kinds.Length.
     private readonly long[] _authenticationCounts = new long[(Kinds.Length + 1) * 2];
     private readonly Counter<long> _pruned;
+    private readonly Counter<long> _lastUseFlushes;
     private readonly Counter<long> _grants;
     private readonly Counter<long> _refusals;
 
@@ -84,7 +98,10 @@ public sealed class AkuaMetrics
         _dbCommands = Meter.CreateCounter<long>(DbCommands, "{command}", "Commands sent to the database by this node.");
         _cacheHits = Meter.CreateObservableCounter(CredentialCacheHits, () => Volatile.Read(ref _cacheHitCount), "{credential}", "Credentials this node answered from its cache.");
         _cacheMisses = Meter.CreateObservableCounter(CredentialCacheMisses, () => Volatile.Read(ref _cacheMissCount), "{credential}", "Credentials this node had to look up.");
+        _membershipHits = Meter.CreateObservableCounter(MembershipCacheHits, () => Volatile.Read(ref _membershipHitCount), "{request}", "Workspace requests authorized by a role this node remembered.");
+        _membershipMisses = Meter.CreateObservableCounter(MembershipCacheMisses, () => Volatile.Read(ref _membershipMissCount), "{request}", "Workspace requests whose role this node read from the database.");
         _authentications = Meter.CreateObservableCounter(Authentications, ObserveAuthentications, "{authentication}", "Bearer tokens and session cookies this node decided on.");
+        _lastUseFlushes = Meter.CreateCounter<long>(LastUseFlushes, "{flush}", "Flushes of this node's last-use buffer that wrote.");
         _pruned = Meter.CreateCounter<long>(Pruned, "{row}", "Rows deleted by retention because what they held had ended.");
         _grants = Meter.CreateCounter<long>(Grants, "{answer}", "Token endpoint answers: tokens issued, or the OAuth error.");
         _refusals = Meter.CreateCounter<long>(RateLimitRefusals, "{request}", "Requests this node refused because a limit was reached.");
@@ -107,6 +124,8 @@ public sealed class AkuaMetrics
             _dbCommands.Add(1, Request, write ? Write : Read, new KeyValuePair<string, object?>(RouteTag, route));
         }
     }
+
+    public void LastUseFlushed() => _lastUseFlushes.Add(1);
 
     public void RowsPruned(string table, int count) => _pruned.Add(count, new KeyValuePair<string, object?>(TableTag, table));
 
@@ -134,6 +153,15 @@ public sealed class AkuaMetrics
         if (hit ? _cacheHits.Enabled : _cacheMisses.Enabled)
         {
             Interlocked.Increment(ref hit ? ref _cacheHitCount : ref _cacheMissCount);
+        }
+    }
+
+    /// <summary>Counted only while someone listens, as a counter's <c>Add</c> would be.</summary>
+    public void MembershipCacheLookup(bool hit)
+    {
+        if (hit ? _membershipHits.Enabled : _membershipMisses.Enabled)
+        {
+            Interlocked.Increment(ref hit ? ref _membershipHitCount : ref _membershipMissCount);
         }
     }
 

@@ -17,7 +17,7 @@ public sealed class CredentialCacheTests
     {
         var cache = new CredentialCache(_clock);
         var hash = Hash(1);
-        cache.Remember(Token(hash), null);
+        cache.Remember(Token(hash), null, cache.Evictions);
 
         Assert.True(cache.TryGet(hash, out var entry));
         Assert.Equal("tok_x", entry!.Credential.Id);
@@ -44,7 +44,7 @@ public sealed class CredentialCacheTests
     {
         var cache = new CredentialCache(_clock);
         var hash = Hash(3);
-        cache.Remember(Token(hash), null);
+        cache.Remember(Token(hash), null, cache.Evictions);
 
         _clock.Advance(CredentialCache.MaxAge);
 
@@ -96,7 +96,7 @@ public sealed class CredentialCacheTests
         {
             loads++;
             var found = Token(hash);
-            cache.Remember(found, null);
+            cache.Remember(found, null, cache.Evictions);
             return Task.FromResult<Credential?>(found);
         }
 
@@ -107,5 +107,22 @@ public sealed class CredentialCacheTests
         // Behind on the revocation feed: the database decides, as in ValidateAsync.
         Assert.NotNull(await cache.LoadOnceAsync(hash, Load, trustKnown: false));
         Assert.Equal(2, loads);
+    }
+
+    [Fact]
+    public void A_credential_read_before_a_revocation_is_not_remembered_after_its_eviction()
+    {
+        // A miss reads the token's row; the token is revoked and the feed evicts it here; then the miss remembers
+        // what it read. Without the eviction count, this node would accept the revoked token for MaxAge.
+        var cache = new CredentialCache(_clock);
+        var hash = Hash(6);
+        var before = cache.Evictions;
+
+        cache.Evict(hash);
+        cache.Remember(Token(hash), null, before);
+
+        Assert.False(cache.TryGet(hash, out _));
+        cache.Remember(Token(hash), null, cache.Evictions); // a load that began after the eviction keeps its answer
+        Assert.True(cache.TryGet(hash, out _));
     }
 }

@@ -7,7 +7,7 @@ namespace Akua.Application.Common.Behaviors;
 /// (API.md section 4) and checks the role (section 5). A request that declares nothing is refused: fail closed.
 /// Runs before validation, so an unauthorized caller learns nothing from validation messages.
 /// </summary>
-internal sealed class AuthorizationBehavior<TMessage, TResponse>(ICurrentPrincipal principal, Deferred<WorkspaceScope> scope, Deferred<IApplicationDbContext> db)
+internal sealed class AuthorizationBehavior<TMessage, TResponse>(ICurrentPrincipal principal, Deferred<WorkspaceScope> scope, Deferred<IMembershipRoles> memberships)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {
@@ -141,14 +141,11 @@ internal sealed class AuthorizationBehavior<TMessage, TResponse>(ICurrentPrincip
         return (requested, await MembershipRoleAsync(credential, requested, cancellationToken) ?? throw forbidden);
     }
 
-    private async Task<WorkspaceRole?> MembershipRoleAsync(Credential credential, WorkspaceId workspace, CancellationToken cancellationToken)
+    private ValueTask<WorkspaceRole?> MembershipRoleAsync(Credential credential, WorkspaceId workspace, CancellationToken cancellationToken)
     {
         var user = credential.UserId ?? throw DomainException.Forbidden("This credential belongs to no user.");
         // Resolved only here: a workspace token's request, and any request that is not a workspace one, reads nothing.
-        return await db.Value.Memberships
-            .Where(m => m.WorkspaceId == workspace && m.UserId == user)
-            .Select(m => (WorkspaceRole?)m.Role)
-            .FirstOrDefaultAsync(cancellationToken);
+        return memberships.Value.RoleAsync(user, workspace, cancellationToken);
     }
 
     private enum RequirementKind

@@ -5,12 +5,12 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace Akua.Infrastructure.Credentials.Revocations;
 
 /// <summary>
-/// Evicts revoked credentials from this node's cache the moment the revoking transaction commits: it sees
+/// Evicts revoked credentials (and changed memberships) from this node's caches the moment the revoking transaction commits: it sees
 /// the <see cref="Revocation"/> rows a save adds, and evicts them after the save succeeds. It only evicts: the
 /// wait that makes the revocation hold on every node is the revoking command's own declared step
 /// (<see cref="Akua.Application.Common.Security.IRevokesCredentials"/>, <see cref="RevocationBarrier"/>).
 /// </summary>
-public sealed class RevocationEvictor(CredentialCache cache) : SaveChangesInterceptor
+public sealed class RevocationEvictor(CredentialCache cache, MembershipCache memberships) : SaveChangesInterceptor
 {
     private readonly ConditionalWeakTable<DbContext, List<byte[]>> _pending = [];
 
@@ -64,6 +64,7 @@ public sealed class RevocationEvictor(CredentialCache cache) : SaveChangesInterc
         foreach (var hash in hashes)
         {
             cache.Evict(hash);
+            memberships.Evict(hash);
         }
     }
 }

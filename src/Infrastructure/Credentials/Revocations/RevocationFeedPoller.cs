@@ -13,7 +13,7 @@ namespace Akua.Infrastructure.Credentials.Revocations;
 /// database an earlier id can commit after a later one.
 /// </summary>
 public sealed partial class RevocationFeedPoller(
-    IServiceScopeFactory scopes, CredentialCache cache, RevocationFeedState state, TimeProvider clock, IOptions<RevocationFeedOptions> options, ILogger<RevocationFeedPoller> logger)
+    IServiceScopeFactory scopes, CredentialCache cache, MembershipCache memberships, RevocationFeedState state, TimeProvider clock, IOptions<RevocationFeedOptions> options, ILogger<RevocationFeedPoller> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Lookback = TimeSpan.FromSeconds(5);
@@ -45,6 +45,7 @@ public sealed partial class RevocationFeedPoller(
         foreach (var entry in entries)
         {
             cache.Evict(entry.CredentialHash);
+            memberships.Evict(entry.CredentialHash);
             _lastId = Math.Max(_lastId, entry.Id);
         }
 
