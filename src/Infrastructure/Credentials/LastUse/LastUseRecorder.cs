@@ -21,13 +21,15 @@ public sealed class LastUseOptions
 /// <summary>
 /// Requests report uses here, in memory and without waiting. A background loop writes what is due in one
 /// transaction: a credential's first use at once (within a flush interval), later ones at most once per
-/// window, always the latest use. Stopping the host flushes everything, so a clean shutdown loses nothing.
+/// window, always the latest use. On PostgreSQL and SQLite a flush is at most three statements whatever the
+/// number of credentials (<see cref="LastUseBatch"/>). Stopping the host flushes everything, so a clean shutdown loses nothing.
 /// The writes are conditional updates that only move time forward, so batches from several nodes commute.
 /// Beside an API token's last use it counts the token's requests, and adds them to the token's row of the day
 /// (<see cref="ApiTokenUsage"/>) when it writes the last use: counting costs a request one interlocked add.
 /// </summary>
 public sealed partial class LastUseRecorder(
-    IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, TimeProvider clock, IOptions<LastUseOptions> options, AkuaMetrics metrics, ILogger<LastUseRecorder> logger)
+    IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, TimeProvider clock, IOptions<LastUseOptions> options, DatabaseOptions database, AkuaMetrics metrics,
+    ILogger<LastUseRecorder> logger)
     : BackgroundService, ILastUseRecorder
 {
     private static readonly TimeSpan ForgetAfter = TimeSpan.FromMinutes(10);
@@ -200,6 +202,37 @@ public sealed partial class LastUseRecorder(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AkuaDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (LastUseBatch.Supports(database.Provider))
+        {
+            var sessions = new List<LastUseBatch.SessionUse>();
+            var tokens = new List<LastUseBatch.TokenUse>();
+            foreach (var (key, _, pending, requests) in due)
+            {
+                var at = new DateTimeOffset(pending, TimeSpan.Zero);
+                if (key.Kind == CredentialKind.Session && EntityId.TryParse<SessionId>(key.Id, out var id))
+                {
+                    sessions.Add(new(id, at));
+                }
+                else if (key.Kind == CredentialKind.ApiToken && EntityId.TryParse<ApiTokenId>(key.Id, out var tokenId))
+                {
+                    tokens.Add(new(tokenId, at, requests));
+                }
+            }
+
+            await LastUseBatch.WriteAsync(db, database.Provider, sessions, tokens, cancellationToken);
+        }
+        else
+        {
+            await WriteEachAsync(db, due, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        metrics.LastUseFlushed();
+    }
+
+    /// <summary>SQL Server (not run here): a statement per credential, as before issue 21.</summary>
+    private static async Task WriteEachAsync(AkuaDbContext db, List<(Key Key, Slot Slot, long Pending, long Requests)> due, CancellationToken cancellationToken)
+    {
         foreach (var (key, _, pending, requests) in due)
         {
             var at = new DateTimeOffset(pending, TimeSpan.Zero);
@@ -219,8 +252,6 @@ public sealed partial class LastUseRecorder(
                 }
             }
         }
-
-        await transaction.CommitAsync(cancellationToken);
     }
 
     // The day of the latest use takes the requests counted since the last write (at most a window's worth, so
