@@ -16,6 +16,9 @@ var root = FindRoot();
 var dll = Environment.GetEnvironmentVariable("AKUA_BENCH_SERVER") is { Length: > 0 } published
     ? published
     : Path.Combine(root, "src", "WebApi", "bin", "Release", "net10.0", "Akua.WebApi.dll");
+var peerDll = Environment.GetEnvironmentVariable("AKUA_BENCH_PEER") is { Length: > 0 } peerPublished
+    ? peerPublished
+    : Path.Combine(root, "bench", "Akua.Bench.Peer", "bin", "Release", "net10.0", "Akua.Bench.Peer.dll");
 if (!File.Exists(dll))
 {
     Console.Error.WriteLine($"Build first (bench/run.sh does): {dll} is missing");
@@ -150,6 +153,41 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
         var combined = WrkResult.Combine(results);
         var memory = server.Memory();
         rows.Add((name, combined, Median(ratios), after.RequestCommands - before.RequestCommands, after.Writes - before.Writes, memory));
+    }
+
+    // The peer (issue 21): stock ASP.NET Core JwtBearer with an ES256 key, as a .NET team would accept JWTs, run on
+    // the same machine in the same run and measured the same way: its whoami against its own /healthz, in rounds.
+    double? peerRatio = null;
+    if (!telemetryOnly)
+    {
+        using var signing = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var publicKey = Path.Combine(work, "peer.pem");
+        await File.WriteAllTextAsync(publicKey, signing.ExportSubjectPublicKeyInfoPem());
+        var peerJwt = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = "https://peer.bench",
+            Audience = "bench",
+            Claims = new Dictionary<string, object> { ["sub"] = "usr_peer" },
+            Expires = DateTime.UtcNow.AddHours(1),
+            SigningCredentials = new(new Microsoft.IdentityModel.Tokens.ECDsaSecurityKey(signing), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.EcdsaSha256),
+        });
+        await using var peer = await Server.StartAsync(peerDll, new Dictionary<string, string> { ["PEER_PUBLIC_KEY"] = publicKey });
+        var peerWhoami = new Uri(peer.BaseAddress, "/v1/auth/whoami");
+        await Wrk.RunAsync(peerWhoami, Math.Min(seconds, 3), 64, headers: [bearer(peerJwt)]); // warm up, as above
+        var peerRatios = new List<double>();
+        for (var round = 0; round < rounds; round++)
+        {
+            var adjacent = await Wrk.RunAsync(new Uri(peer.BaseAddress, "/healthz"), slice, 64);
+            var result = await Wrk.RunAsync(peerWhoami, slice, 64, headers: [bearer(peerJwt)]);
+            if (result.Non2xx > 0)
+            {
+                throw new InvalidOperationException($"the peer refused its own token ({result.Non2xx} non-2xx answers)");
+            }
+
+            peerRatios.Add(result.RequestsPerSecond / adjacent.RequestsPerSecond);
+        }
+
+        peerRatio = Median(peerRatios);
     }
 
     // Telemetry on (issue 20): two fresh nodes on the same database, started and warmed alike, differ only in
@@ -293,6 +331,12 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
             $"telemetry on (OTLP over HTTP to a local sink, the default sampler: one trace in ten): whoami sk_akua_ ratio {t.On:0.00} against {t.Off:0.00} off, cost {t.Cost:0.00} (median of {t.Rounds} rounds); {t.Exports} exports, {t.Kb} KB"));
     }
 
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"peer, stock ASP.NET Core JwtBearer (ES256) on the same machine: whoami ratio {peerRatio:0.00} against its own /healthz; Akua's: JWT {rows.Single(r => r.Name == "whoami, JWT").Ratio:0.00}, sk_akua_ {rows.Single(r => r.Name == "whoami, sk_akua_ token").Ratio:0.00}, session {rows.Single(r => r.Name == "whoami, session token").Ratio:0.00}"));
+    var sessionList = rows.Single(r => r.Name == "installs, session + Akua-Context");
+    var tokenList = rows.Single(r => r.Name == "installs, sk_akua_ token");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"installs with a session + Akua-Context: {sessionList.Ratio / tokenList.Ratio:0.00} of the rate with an sk_akua_ token; database commands per request {QueriesPerRequest(sessionList):0.00} against {QueriesPerRequest(tokenList):0.00}"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak server memory: {peak:0} MB (reached during: {raisedBy}); start to /readyz: {startup:0} ms (median of {string.Join(", ", starts.Select(t => t.ToString("0", CultureInfo.InvariantCulture)))})"));
 
     // The targets of the performance issue, with a noise margin of 0.07 on each ratio (measured: see the README).
@@ -313,6 +357,12 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
     Expect(byName["unknown-token flood (1,000 tokens)"].Commands <= 1_000 * minutes, "the unknown-token flood queried more than once per token per minute");
     var reads = rows.Skip(1).Take(5).Sum(r => r.Writes);
     Expect(reads <= 3 * 5 * (minutes + 1), $"last-use writes {reads} over 3 credentials in 5 scenarios");
+    // Issue 21: a session's workspace request is authorized by the role the node remembers, so it sends the same
+    // queries per request as a workspace token's, and runs at nearly its rate.
+    var (bySession, byToken) = (byName["installs, session + Akua-Context"], byName["installs, sk_akua_ token"]);
+    Expect(QueriesPerRequest(bySession) <= QueriesPerRequest(byToken) + 0.01,
+        $"installs with a session sends {QueriesPerRequest(bySession):0.00} commands per request against {QueriesPerRequest(byToken):0.00} with a workspace token");
+    Expect(bySession.Ratio / byToken.Ratio >= 0.95 - margin, $"installs with a session runs at {bySession.Ratio / byToken.Ratio:0.00} of a workspace token's rate (target: 0.95)");
     Expect(floodRatio <= 2, $"whoami p99 during a sign-in flood is {floodRatio:0.00}x its quiet p99 (median of {rounds} paired rounds; target: at most 2x)");
     if (telemetry is { } cost)
     {
@@ -335,6 +385,9 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
     Directory.Delete(work, recursive: true);
     return missed;
 }
+
+static double QueriesPerRequest((string Name, WrkResult Result, double Ratio, long Commands, long Writes, MemoryReading Memory) row) =>
+    row.Result.Requests == 0 ? double.NaN : (double)row.Commands / row.Result.Requests;
 
 IEnumerable<(string Engine, string Connection)> Engines()
 {
