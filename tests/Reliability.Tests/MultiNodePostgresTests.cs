@@ -155,7 +155,9 @@ public sealed class MultiNodePostgresTests(PostgresClusterFixture cluster) : ICl
         Figures.Record("worst time from revocation request to refusal on every other node (ms)", Math.Round(worst));
         Figures.Record("mean time from revocation request to refusal on every other node (ms)", Math.Round(total / trials));
         Figures.Record("slowest revoking request (ms, includes the wait for every node)", Math.Round(revokeTimes.Max()));
-        Assert.True(worst < 1000, $"a node accepted a revoked credential for {worst:0} ms");
+        // Issue 21: pushed (LISTEN/NOTIFY), the refusal usually comes within tens of ms of the request's start (which
+        // includes the request's own work before its commit); the bound leaves room for a loaded two-core machine.
+        Assert.True(worst < 500, $"a node accepted a revoked credential for {worst:0} ms");
     }
 
     [Fact]
@@ -377,6 +379,50 @@ public sealed class MultiNodePostgresTests(PostgresClusterFixture cluster) : ICl
         }
 
         Figures.Record("slowest role change or removal (ms, includes the wait for every node)", Math.Round(changeTimes.Max()));
+    }
+
+    /// <summary>
+    /// Issue 21: revocations are pushed (LISTEN/NOTIFY) and the barrier is short, so a lost notification must only
+    /// delay, never let a revoked token through. Every node's listening connection is cut, as a failover or a
+    /// network blip would, and a token revoked at that moment is still refused everywhere once the revocation
+    /// returns: a node whose heartbeats stopped asks the database, and one that listens again has read the feed.
+    /// </summary>
+    [Fact]
+    public async Task A_revocation_is_refused_everywhere_even_while_the_nodes_listening_connections_are_cut()
+    {
+        var stop = TestContext.Current.CancellationToken;
+        var (_, session, workspace) = await Api.SignUpAsync(Nodes[0]);
+        for (var trial = 0; trial < 6; trial++)
+        {
+            var (id, token) = await Api.CreateTokenAsync(Nodes[trial % Nodes.Count], session, workspace);
+            foreach (var node in Nodes)
+            {
+                Assert.Equal(200, await Api.WhoAmIAsync(node, token, stop)); // cached everywhere
+            }
+
+            await using (var admin = new Npgsql.NpgsqlConnection(cluster.Database.Options.ConnectionString))
+            {
+                await admin.OpenAsync(stop);
+                const string listeners = "FROM pg_stat_activity WHERE application_name = 'akua-revocation-listener' AND datname = current_database()";
+                var waited = Stopwatch.StartNew();
+                await using var count = new Npgsql.NpgsqlCommand($"SELECT count(*) {listeners}", admin);
+                while (Convert.ToInt32(await count.ExecuteScalarAsync(stop), System.Globalization.CultureInfo.InvariantCulture) < Nodes.Count)
+                {
+                    Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), "the nodes did not listen again after the last cut");
+                    await Task.Delay(50, stop);
+                }
+
+                await using var cut = new Npgsql.NpgsqlCommand($"SELECT count(pg_terminate_backend(pid)) {listeners}", admin);
+                Assert.Equal(Nodes.Count, Convert.ToInt32(await cut.ExecuteScalarAsync(stop), System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            await Task.Delay(trial * 100, stop); // at the cut, and on towards the reconnection a second later
+            Assert.Equal(204, (int)(await Api.SendAsync(Nodes[(trial + 1) % Nodes.Count], HttpMethod.Delete, $"/v1/api_tokens/{id}", session, workspace)).StatusCode);
+            foreach (var node in Nodes)
+            {
+                Assert.Equal(401, await Api.WhoAmIAsync(node, token, stop));
+            }
+        }
     }
 
     [Fact]

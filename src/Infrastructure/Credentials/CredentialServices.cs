@@ -25,6 +25,8 @@ public static class CredentialServices
         services.AddSingleton<IRevocationBarrier, RevocationBarrier>();
         services.AddSingleton<RevocationFeedPoller>();
         services.AddHostedService(sp => sp.GetRequiredService<RevocationFeedPoller>());
+        services.AddSingleton<RevocationListener>(); // PostgreSQL: revocations pushed as they commit
+        services.AddHostedService(sp => sp.GetRequiredService<RevocationListener>());
 
         services.AddOptions<SecretScanning.SecretScanningOptions>().BindConfiguration("SecretScanning");
         services.AddSingleton<SecretScanning.ScannerSignatures>(); // read at first use: a bad key fails the first report loudly

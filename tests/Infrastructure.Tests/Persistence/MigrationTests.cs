@@ -97,6 +97,9 @@ public sealed class MigrationTests
     {
         CreateTableOperation or CreateIndexOperation or AddForeignKeyOperation or InsertDataOperation => true,
         AddColumnOperation c => c.IsNullable || c.DefaultValue is not null || c.DefaultValueSql is not null || c.ComputedColumnSql is not null,
+        // Hand-written SQL that only creates (a trigger and its function): nothing an old node reads or writes changes.
+        SqlOperation sql => System.Text.RegularExpressions.Regex.IsMatch(sql.Sql, @"^\s*CREATE\b")
+            && !System.Text.RegularExpressions.Regex.IsMatch(sql.Sql, @"\b(DROP|ALTER|UPDATE|DELETE|RENAME|TRUNCATE)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase),
         _ => false,
     };
 

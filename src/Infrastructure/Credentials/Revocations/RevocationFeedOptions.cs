@@ -31,4 +31,24 @@ public sealed class RevocationFeedOptions
 
     /// <summary>Added to the revoking request's wait, for timer and scheduling jitter.</summary>
     public TimeSpan Margin { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// On PostgreSQL, receive revocations as they commit (LISTEN/NOTIFY, <see cref="RevocationListener"/>) and wait
+    /// <see cref="PushedMaxStaleness"/> at the barrier instead of <see cref="MaxStaleness"/>. Turn it off on every node
+    /// at once (the barrier of one node must cover all), for example behind a pooler in transaction mode, which
+    /// cannot LISTEN.
+    /// </summary>
+    public bool Listen { get; set; } = true;
+
+    /// <summary>How often a listening node sends itself a heartbeat through the database's notification queue.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// A listening node trusts its caches while its last heartbeat came back within this; the revoking request's
+    /// wait on PostgreSQL is this plus <see cref="PushedMargin"/>.
+    /// </summary>
+    public TimeSpan PushedMaxStaleness { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Added to the revoking request's wait when revocations are pushed.</summary>
+    public TimeSpan PushedMargin { get; set; } = TimeSpan.FromMilliseconds(40);
 }

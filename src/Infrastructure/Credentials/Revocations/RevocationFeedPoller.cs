@@ -17,10 +17,24 @@ public sealed partial class RevocationFeedPoller(
     : BackgroundService
 {
     private static readonly TimeSpan Lookback = TimeSpan.FromSeconds(5);
+    private readonly SemaphoreSlim _polling = new(1, 1);
     private long _lastId = -1;
 
-    /// <summary>Reads the feed once; returns how many entries were evicted.</summary>
+    /// <summary>Reads the feed once; returns how many entries were evicted. One read at a time (the listener reads too).</summary>
     public async Task<int> PollAsync(CancellationToken cancellationToken)
+    {
+        await _polling.WaitAsync(cancellationToken);
+        try
+        {
+            return await ReadAsync(cancellationToken);
+        }
+        finally
+        {
+            _polling.Release();
+        }
+    }
+
+    private async Task<int> ReadAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AkuaDbContext>();

@@ -6,14 +6,21 @@ namespace Akua.Infrastructure.Credentials.Revocations;
 /// <summary>How current this node's knowledge of revocations is, on a monotonic clock (immune to clock changes).</summary>
 public sealed class RevocationFeedState
 {
-    private readonly IOptions<RevocationFeedOptions> _options;
     private long _caughtUpAt = long.MinValue;
 
-    public RevocationFeedState(IOptions<RevocationFeedOptions> options, AkuaMetrics metrics)
+    public RevocationFeedState(IOptions<RevocationFeedOptions> options, Akua.Infrastructure.Persistence.DatabaseOptions database, AkuaMetrics metrics)
     {
-        _options = options;
+        var listening = RevocationListener.Enabled(database, options.Value);
+        MaxStaleness = listening ? options.Value.PushedMaxStaleness : options.Value.MaxStaleness;
+        Barrier = MaxStaleness + (listening ? options.Value.PushedMargin : options.Value.Margin);
         metrics.ObserveRevocationFeedLag(() => Lag);
     }
+
+    /// <summary>How long after its last catch-up this node still trusts its caches: pushed or polled (<see cref="RevocationFeedOptions"/>).</summary>
+    public TimeSpan MaxStaleness { get; }
+
+    /// <summary>How long a revoking request waits after its commit, on a server database: <see cref="MaxStaleness"/> and the margin.</summary>
+    public TimeSpan Barrier { get; }
 
     /// <summary>Time since the last completed read began; null before the first.</summary>
     public TimeSpan? Lag
@@ -41,6 +48,6 @@ public sealed class RevocationFeedState
         }
     }
 
-    /// <summary>True when this node has read every revocation committed up to <see cref="RevocationFeedOptions.MaxStaleness"/> ago.</summary>
-    public bool IsCurrent => Stopwatch.GetElapsedTime(Volatile.Read(ref _caughtUpAt)) < _options.Value.MaxStaleness;
+    /// <summary>True when this node has received every revocation committed up to <see cref="MaxStaleness"/> ago.</summary>
+    public bool IsCurrent => Stopwatch.GetElapsedTime(Volatile.Read(ref _caughtUpAt)) < MaxStaleness;
 }
