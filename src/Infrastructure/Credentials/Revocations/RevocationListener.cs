@@ -45,8 +45,8 @@ public sealed partial class RevocationListener(
     {
         if (Enabled(database, options.Value))
         {
-            _listener = new Thread(Listen) { IsBackground = true, Name = "Akua revocation listener" };
-            _heart = new Thread(Beat) { IsBackground = true, Name = "Akua revocation heartbeat" };
+            _listener = new Thread(() => Guarded(Listen)) { IsBackground = true, Name = "Akua revocation listener" };
+            _heart = new Thread(() => Guarded(Beat)) { IsBackground = true, Name = "Akua revocation heartbeat" };
             _listener.Start();
             _heart.Start();
         }
@@ -71,6 +71,22 @@ public sealed partial class RevocationListener(
         _stopping.Cancel();
         _listener?.Join(TimeSpan.FromSeconds(5));
         _heart?.Join(TimeSpan.FromSeconds(5));
+    }
+
+    // Nothing may escape a thread of its own: it would end the process. Past a stop, nothing is worth a log line.
+    private void Guarded(Action loop)
+    {
+        try
+        {
+            loop();
+        }
+        catch (Exception e) when (!_stopping.IsCancellationRequested)
+        {
+            LogListenFailed(logger, e);
+        }
+        catch (Exception)
+        {
+        }
     }
 
     private string ConnectionString(string name) =>
@@ -181,8 +197,13 @@ public sealed partial class RevocationListener(
     public void Dispose()
     {
         Stop();
-        _stopping.Dispose();
-        _listening.Dispose();
+        // A thread still inside a connection attempt past the join's patience would touch these after their disposal
+        // (and an exception on a thread of its own ends the process): they are disposed only once both have ended.
+        if (_listener is not { IsAlive: true } && _heart is not { IsAlive: true })
+        {
+            _stopping.Dispose();
+            _listening.Dispose();
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Listening for revocations failed; this node asks the database until it listens again")]
