@@ -146,7 +146,9 @@ public sealed class CredentialCache(TimeProvider clock)
         _unknown.TryRemove(key, out _);
     }
 
-    private static void MakeRoom<TValue>(ConcurrentDictionary<HashKey, TValue> map)
+    /// <summary>Shared with <see cref="MembershipCache"/>: the one bound both caches keep.</summary>
+    internal static void MakeRoom<TKey, TValue>(ConcurrentDictionary<TKey, TValue> map)
+        where TKey : notnull
     {
         // Bounded: past the limit, drop a tenth (whatever comes first); evicted entries are simply re-read.
         if (map.Count < MaxEntries)

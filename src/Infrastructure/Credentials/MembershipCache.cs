@@ -14,7 +14,7 @@ namespace Akua.Infrastructure.Credentials;
 /// </summary>
 public sealed class MembershipCache(TimeProvider clock)
 {
-    public const int MaxEntries = 100_000;
+    public const int MaxEntries = CredentialCache.MaxEntries;
 
     private readonly ConcurrentDictionary<Key, Entry> _roles = new();
     private long _evictions;
@@ -54,15 +54,7 @@ public sealed class MembershipCache(TimeProvider clock)
             return;
         }
 
-        if (_roles.Count >= MaxEntries)
-        {
-            // Bounded: past the limit, drop a tenth (whatever comes first); dropped roles are simply read again.
-            foreach (var old in _roles.Keys.Take(MaxEntries / 10))
-            {
-                _roles.TryRemove(old, out _);
-            }
-        }
-
+        CredentialCache.MakeRoom(_roles); // bounded like the credentials: dropped roles are simply read again
         var key = new Key(workspace.Value, user.Value);
         var entry = new Entry(role, clock.GetUtcNow().UtcTicks);
         _roles[key] = entry;
