@@ -19,6 +19,9 @@ public sealed class AkuaMeterReader : IDisposable
     private long _requestCommands;
     private long _backgroundCommands;
     private long _writes;
+    private long _lastUseFlushes;
+    private long _lastUseStatements;
+    private long _lastUseCredentials;
     private readonly ConcurrentDictionary<(string Instrument, string? Kind, string? Outcome), long> _totals = new();
     private readonly Dictionary<(string Instrument, string? Kind, string? Outcome), long> _atStart;
     private readonly Lock _collecting = new();
@@ -46,6 +49,10 @@ public sealed class AkuaMeterReader : IDisposable
 
     /// <summary>INSERT, UPDATE and DELETE statements, whatever their origin.</summary>
     public long Writes => Interlocked.Read(ref _writes);
+
+    /// <summary>The last-use flushes that wrote, the statements they sent, and the credentials they wrote.</summary>
+    public (long Flushes, long Statements, long Credentials) LastUse =>
+        (Interlocked.Read(ref _lastUseFlushes), Interlocked.Read(ref _lastUseStatements), Interlocked.Read(ref _lastUseCredentials));
 
     public long CacheHits => Since((AkuaMetrics.CredentialCacheHits, null, null));
 
@@ -77,6 +84,15 @@ public sealed class AkuaMeterReader : IDisposable
                     Interlocked.Add(ref _writes, value);
                 }
 
+                break;
+            case AkuaMetrics.LastUseFlushes:
+                Interlocked.Add(ref _lastUseFlushes, value);
+                break;
+            case AkuaMetrics.LastUseStatements:
+                Interlocked.Add(ref _lastUseStatements, value);
+                break;
+            case AkuaMetrics.LastUseCredentials:
+                Interlocked.Add(ref _lastUseCredentials, value);
                 break;
             case AkuaMetrics.CredentialCacheHits or AkuaMetrics.CredentialCacheMisses or AkuaMetrics.Authentications:
                 // Observed totals: the latest one is the count.

@@ -117,10 +117,13 @@ public abstract class LastUseTests
 
         var recorder = factory.Services.GetRequiredService<LastUseRecorder>();
         var before = factory.Meter.Writes;
+        var reported = factory.Meter.LastUse;
         var written = await recorder.FlushAsync(everything: false, stop);
 
         Assert.True(written >= tokens.Count + users.Count, $"the flush wrote {written} credentials");
         Assert.Equal(3, factory.Meter.Writes - before);
+        // And the node says so to its operator: one flush, three statements, every credential.
+        Assert.Equal((reported.Flushes + 1, reported.Statements + 3, reported.Credentials + written), factory.Meter.LastUse);
         await using var db = new AkuaDbContext(factory.Database.Options.ToContextOptions());
         Assert.Equal(tokens.Count, await db.ApiTokens.CountAsync(t => t.LastUsedAt != null, stop));
         Assert.Equal(tokens.Count, await db.ApiTokenUsage.CountAsync(u => u.Requests == 1, stop));

@@ -44,6 +44,12 @@ public sealed class AkuaMetrics
     /// <summary>Flushes of the last-use buffer that wrote (each one transaction: on PostgreSQL and SQLite, at most three statements).</summary>
     public const string LastUseFlushes = "akua.last_use.flushes";
 
+    /// <summary>Statements the last-use flushes sent: divided by the flushes, what a flush costs the database.</summary>
+    public const string LastUseStatements = "akua.last_use.statements";
+
+    /// <summary>Credentials (sessions and API tokens) whose last use the flushes wrote.</summary>
+    public const string LastUseCredentials = "akua.last_use.credentials";
+
     /// <summary>Rows deleted by retention, tagged by table.</summary>
     public const string Pruned = "akua.retention.deleted";
 
@@ -89,6 +95,8 @@ public sealed class AkuaMetrics
     private readonly long[] _authenticationCounts = new long[(Kinds.Length + 1) * 2];
     private readonly Counter<long> _pruned;
     private readonly Counter<long> _lastUseFlushes;
+    private readonly Counter<long> _lastUseStatements;
+    private readonly Counter<long> _lastUseCredentials;
     private readonly Counter<long> _grants;
     private readonly Counter<long> _refusals;
 
@@ -102,6 +110,8 @@ public sealed class AkuaMetrics
         _membershipMisses = Meter.CreateObservableCounter(MembershipCacheMisses, () => Volatile.Read(ref _membershipMissCount), "{request}", "Workspace requests whose role this node read from the database.");
         _authentications = Meter.CreateObservableCounter(Authentications, ObserveAuthentications, "{authentication}", "Bearer tokens and session cookies this node decided on.");
         _lastUseFlushes = Meter.CreateCounter<long>(LastUseFlushes, "{flush}", "Flushes of this node's last-use buffer that wrote.");
+        _lastUseStatements = Meter.CreateCounter<long>(LastUseStatements, "{statement}", "Statements this node's last-use flushes sent.");
+        _lastUseCredentials = Meter.CreateCounter<long>(LastUseCredentials, "{credential}", "Credentials whose last use this node's flushes wrote.");
         _pruned = Meter.CreateCounter<long>(Pruned, "{row}", "Rows deleted by retention because what they held had ended.");
         _grants = Meter.CreateCounter<long>(Grants, "{answer}", "Token endpoint answers: tokens issued, or the OAuth error.");
         _refusals = Meter.CreateCounter<long>(RateLimitRefusals, "{request}", "Requests this node refused because a limit was reached.");
@@ -125,7 +135,14 @@ public sealed class AkuaMetrics
         }
     }
 
-    public void LastUseFlushed() => _lastUseFlushes.Add(1);
+    /// <param name="statements">The statements the flush's transaction sent.</param>
+    /// <param name="credentials">The credentials it wrote.</param>
+    public void LastUseFlushed(int statements, int credentials)
+    {
+        _lastUseFlushes.Add(1);
+        _lastUseStatements.Add(statements);
+        _lastUseCredentials.Add(credentials);
+    }
 
     public void RowsPruned(string table, int count) => _pruned.Add(count, new KeyValuePair<string, object?>(TableTag, table));
 

@@ -202,6 +202,7 @@ public sealed partial class LastUseRecorder(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AkuaDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        int statements;
         if (LastUseBatch.Supports(database.Provider))
         {
             var sessions = new List<LastUseBatch.SessionUse>();
@@ -219,20 +220,22 @@ public sealed partial class LastUseRecorder(
                 }
             }
 
-            await LastUseBatch.WriteAsync(db, database.Provider, sessions, tokens, cancellationToken);
+            statements = await LastUseBatch.WriteAsync(db, database.Provider, sessions, tokens, cancellationToken);
         }
         else
         {
-            await WriteEachAsync(db, due, cancellationToken);
+            statements = await WriteEachAsync(db, due, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
-        metrics.LastUseFlushed();
+        metrics.LastUseFlushed(statements, due.Count);
     }
 
     /// <summary>SQL Server (not run here): a statement per credential, as before issue 21.</summary>
-    private static async Task WriteEachAsync(AkuaDbContext db, List<(Key Key, Slot Slot, long Pending, long Requests)> due, CancellationToken cancellationToken)
+    /// <returns>The statements sent.</returns>
+    private static async Task<int> WriteEachAsync(AkuaDbContext db, List<(Key Key, Slot Slot, long Pending, long Requests)> due, CancellationToken cancellationToken)
     {
+        var statements = 0;
         foreach (var (key, _, pending, requests) in due)
         {
             var at = new DateTimeOffset(pending, TimeSpan.Zero);
@@ -241,32 +244,45 @@ public sealed partial class LastUseRecorder(
                 var expires = Session.ExpiryAfterUseAt(at);
                 await db.Sessions.Where(s => s.Id == id && s.LastUsedAt < at && s.ExpiresAt > at)
                     .ExecuteUpdateAsync(u => u.SetProperty(s => s.LastUsedAt, at).SetProperty(s => s.ExpiresAt, expires), cancellationToken);
+                statements++;
             }
             else if (key.Kind == CredentialKind.ApiToken && EntityId.TryParse<ApiTokenId>(key.Id, out var tokenId))
             {
                 await db.ApiTokens.Where(t => t.Id == tokenId && (t.LastUsedAt == null || t.LastUsedAt < at))
                     .ExecuteUpdateAsync(u => u.SetProperty(t => t.LastUsedAt, at), cancellationToken);
+                statements++;
                 if (requests > 0)
                 {
-                    await AddUsageAsync(db, tokenId, DateOnly.FromDateTime(at.UtcDateTime), requests, cancellationToken);
+                    statements += await AddUsageAsync(db, tokenId, DateOnly.FromDateTime(at.UtcDateTime), requests, cancellationToken);
                 }
             }
         }
+
+        return statements;
     }
 
     // The day of the latest use takes the requests counted since the last write (at most a window's worth, so
     // a minute's requests around midnight may land on the next day). Another node may insert the same row at
     // the same moment: the unique key refuses one, its transaction fails, and its counts wait for the next flush.
-    private static async Task AddUsageAsync(AkuaDbContext db, ApiTokenId tokenId, DateOnly day, long requests, CancellationToken cancellationToken)
+    /// <returns>The statements sent.</returns>
+    private static async Task<int> AddUsageAsync(AkuaDbContext db, ApiTokenId tokenId, DateOnly day, long requests, CancellationToken cancellationToken)
     {
         var added = await db.ApiTokenUsage.Where(u => u.TokenId == tokenId && u.Day == day)
             .ExecuteUpdateAsync(u => u.SetProperty(x => x.Requests, x => x.Requests + requests), cancellationToken);
-        if (added == 0 && await db.ApiTokens.AnyAsync(t => t.Id == tokenId, cancellationToken)) // a revoked token's count goes with it
+        if (added != 0)
         {
-            db.ApiTokenUsage.Add(ApiTokenUsage.Start(tokenId, day, requests));
-            await db.SaveChangesAsync(cancellationToken);
-            db.ChangeTracker.Clear();
+            return 1;
         }
+
+        if (!await db.ApiTokens.AnyAsync(t => t.Id == tokenId, cancellationToken)) // a revoked token's count goes with it
+        {
+            return 2;
+        }
+
+        db.ApiTokenUsage.Add(ApiTokenUsage.Start(tokenId, day, requests));
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return 3;
     }
 
     // Keyed by the id as the credential carries it: no parsing on the hot path (the write parses).
