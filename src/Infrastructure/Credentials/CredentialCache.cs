@@ -10,14 +10,12 @@ namespace Akua.Infrastructure.Credentials;
 /// revocation feed on every other node within a second. Unknown tokens are remembered briefly too, so a
 /// flood of made-up tokens costs at most one query per distinct token per minute; both parts are bounded.
 /// </summary>
-public sealed class CredentialCache(TimeProvider clock)
+public sealed class CredentialCache(TimeProvider clock, IOptions<CredentialCacheOptions>? options = null)
 {
-    /// <summary>A safety net: even without a revocation, an entry is re-read from the database this often.</summary>
-    public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(5);
-
     public static readonly TimeSpan NegativeAge = TimeSpan.FromMinutes(1);
 
-    public const int MaxEntries = 100_000;
+    private readonly long _maxAgeTicks = (options?.Value ?? new()).MaxAge.Ticks;
+    private readonly int _maxEntries = (options?.Value ?? new()).MaxEntries;
 
     private readonly ConcurrentDictionary<HashKey, Entry> _known = new();
     private readonly ConcurrentDictionary<HashKey, long> _unknown = new();
@@ -33,7 +31,7 @@ public sealed class CredentialCache(TimeProvider clock)
         var now = clock.GetUtcNow().UtcTicks;
         if (_known.TryGetValue(key, out var found))
         {
-            if (now - found.CachedAtTicks < MaxAge.Ticks)
+            if (now - found.CachedAtTicks < _maxAgeTicks)
             {
                 entry = found;
                 return true;
@@ -60,7 +58,7 @@ public sealed class CredentialCache(TimeProvider clock)
     /// How many evictions this cache has seen. A load reads it before its query and hands it to
     /// <see cref="Remember"/>, which then keeps nothing if an eviction came in between: the query may have read the
     /// credential before the revocation committed, and remembering it after the eviction would keep it for
-    /// <see cref="MaxAge"/>.
+    /// <see cref="CredentialCacheOptions.MaxAge"/>.
     /// </summary>
     public long Evictions => Volatile.Read(ref _evictions);
 
@@ -73,7 +71,7 @@ public sealed class CredentialCache(TimeProvider clock)
             return;
         }
 
-        MakeRoom(_known);
+        MakeRoom(_known, _maxEntries);
         var key = HashKey.Of(credential.Hash);
         var entry = new Entry(credential, storedExpiry, clock.GetUtcNow().UtcTicks);
         _known[key] = entry;
@@ -86,7 +84,7 @@ public sealed class CredentialCache(TimeProvider clock)
 
     public void RememberUnknown(ReadOnlySpan<byte> hash)
     {
-        MakeRoom(_unknown);
+        MakeRoom(_unknown, _maxEntries);
         _unknown[HashKey.Of(hash)] = clock.GetUtcNow().UtcTicks;
     }
 
@@ -147,16 +145,16 @@ public sealed class CredentialCache(TimeProvider clock)
     }
 
     /// <summary>Shared with <see cref="MembershipCache"/>: the one bound both caches keep.</summary>
-    internal static void MakeRoom<TKey, TValue>(ConcurrentDictionary<TKey, TValue> map)
+    internal static void MakeRoom<TKey, TValue>(ConcurrentDictionary<TKey, TValue> map, int maxEntries)
         where TKey : notnull
     {
         // Bounded: past the limit, drop a tenth (whatever comes first); evicted entries are simply re-read.
-        if (map.Count < MaxEntries)
+        if (map.Count < maxEntries)
         {
             return;
         }
 
-        foreach (var key in map.Keys.Take(MaxEntries / 10))
+        foreach (var key in map.Keys.Take(maxEntries / 10))
         {
             map.TryRemove(key, out _);
         }

@@ -14,6 +14,9 @@ public static class CredentialServices
 {
     public static IServiceCollection AddCredentials(this IServiceCollection services)
     {
+        services.AddOptions<CredentialCacheOptions>().BindConfiguration("CredentialCache")
+            .Validate(o => o.IsValid, "CredentialCache:MaxAge must be between 1 second and 1 day, and CredentialCache:MaxEntries between 1,000 and 100,000,000")
+            .ValidateOnStart();
         services.AddSingleton<CredentialCache>();
         services.AddSingleton<ICredentialValidator, CredentialValidator>();
         services.AddSingleton<MembershipCache>();

@@ -12,9 +12,10 @@ namespace Akua.Infrastructure.Credentials;
 /// feed, and the changing request returns only after the revocation barrier. Only memberships are remembered, not
 /// their absence: joining a workspace needs no entry of the feed.
 /// </summary>
-public sealed class MembershipCache(TimeProvider clock)
+public sealed class MembershipCache(TimeProvider clock, IOptions<CredentialCacheOptions>? options = null)
 {
-    public const int MaxEntries = CredentialCache.MaxEntries;
+    private readonly long _maxAgeTicks = (options?.Value ?? new()).MaxAge.Ticks;
+    private readonly int _maxEntries = (options?.Value ?? new()).MaxEntries;
 
     private readonly ConcurrentDictionary<Key, Entry> _roles = new();
     private long _evictions;
@@ -33,7 +34,7 @@ public sealed class MembershipCache(TimeProvider clock)
         var key = new Key(workspace.Value, user.Value);
         if (_roles.TryGetValue(key, out var entry))
         {
-            if (clock.GetUtcNow().UtcTicks - entry.CachedAtTicks < CredentialCache.MaxAge.Ticks)
+            if (clock.GetUtcNow().UtcTicks - entry.CachedAtTicks < _maxAgeTicks)
             {
                 role = entry.Role;
                 return true;
@@ -54,7 +55,7 @@ public sealed class MembershipCache(TimeProvider clock)
             return;
         }
 
-        CredentialCache.MakeRoom(_roles); // bounded like the credentials: dropped roles are simply read again
+        CredentialCache.MakeRoom(_roles, _maxEntries); // bounded like the credentials: dropped roles are simply read again
         var key = new Key(workspace.Value, user.Value);
         var entry = new Entry(role, clock.GetUtcNow().UtcTicks);
         _roles[key] = entry;

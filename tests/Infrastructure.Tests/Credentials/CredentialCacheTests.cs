@@ -1,5 +1,6 @@
 using Akua.Application.Common.Security;
 using Akua.Infrastructure.Credentials;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Akua.Infrastructure.Tests.Credentials;
@@ -46,9 +47,29 @@ public sealed class CredentialCacheTests
         var hash = Hash(3);
         cache.Remember(Token(hash), null, cache.Evictions);
 
-        _clock.Advance(CredentialCache.MaxAge);
+        _clock.Advance(CredentialCacheOptions.DefaultMaxAge);
 
         Assert.False(cache.TryGet(hash, out _));
+    }
+
+    [Fact]
+    public void A_configured_maximum_age_and_bound_are_kept()
+    {
+        var cache = new CredentialCache(_clock, Options.Create(new CredentialCacheOptions { MaxAge = TimeSpan.FromSeconds(20), MaxEntries = 2_000 }));
+        var hash = Hash(4);
+        cache.Remember(Token(hash), null, cache.Evictions);
+
+        _clock.Advance(TimeSpan.FromSeconds(19));
+        Assert.True(cache.TryGet(hash, out _));
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.False(cache.TryGet(hash, out _));
+
+        for (var i = 0; i < 2_500; i++)
+        {
+            cache.RememberUnknown(Hash(i));
+        }
+
+        Assert.InRange(cache.Count, 1, 2_000);
     }
 
     [Fact]
@@ -56,12 +77,12 @@ public sealed class CredentialCacheTests
     {
         var cache = new CredentialCache(_clock);
 
-        for (var i = 0; i < CredentialCache.MaxEntries + 5_000; i++)
+        for (var i = 0; i < CredentialCacheOptions.DefaultMaxEntries + 5_000; i++)
         {
             cache.RememberUnknown(Hash(i));
         }
 
-        Assert.InRange(cache.Count, 1, CredentialCache.MaxEntries);
+        Assert.InRange(cache.Count, 1, CredentialCacheOptions.DefaultMaxEntries);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Akua.Domain.Common;
 using Akua.Domain.Revocations;
 using Akua.Domain.Workspaces;
 using Akua.Infrastructure.Credentials;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Akua.Infrastructure.Tests.Credentials;
@@ -47,20 +48,39 @@ public sealed class MembershipCacheTests
         var cache = new MembershipCache(_clock);
         cache.Remember(_workspace, _user, WorkspaceRole.Member, cache.Evictions);
 
-        _clock.Advance(CredentialCache.MaxAge);
+        _clock.Advance(CredentialCacheOptions.DefaultMaxAge);
 
         Assert.False(cache.TryGet(_workspace, _user, out _));
+    }
+
+    [Fact]
+    public void A_configured_maximum_age_and_bound_are_kept()
+    {
+        var cache = new MembershipCache(_clock, Options.Create(new CredentialCacheOptions { MaxAge = TimeSpan.FromMinutes(30), MaxEntries = 2_000 }));
+        cache.Remember(_workspace, _user, WorkspaceRole.Member, cache.Evictions);
+
+        _clock.Advance(TimeSpan.FromMinutes(29));
+        Assert.True(cache.TryGet(_workspace, _user, out _));
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.False(cache.TryGet(_workspace, _user, out _));
+
+        for (var i = 0; i < 2_500; i++)
+        {
+            cache.Remember(new WorkspaceId(Guid.CreateVersion7()), _user, WorkspaceRole.Member, cache.Evictions);
+        }
+
+        Assert.InRange(cache.Count, 1, 2_000);
     }
 
     [Fact]
     public void The_cache_is_bounded()
     {
         var cache = new MembershipCache(_clock);
-        for (var i = 0; i < MembershipCache.MaxEntries + 5_000; i++)
+        for (var i = 0; i < CredentialCacheOptions.DefaultMaxEntries + 5_000; i++)
         {
             cache.Remember(new WorkspaceId(Guid.CreateVersion7()), _user, WorkspaceRole.Member, cache.Evictions);
         }
 
-        Assert.InRange(cache.Count, 1, MembershipCache.MaxEntries);
+        Assert.InRange(cache.Count, 1, CredentialCacheOptions.DefaultMaxEntries);
     }
 }
