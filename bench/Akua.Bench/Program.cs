@@ -6,12 +6,18 @@ using Akua.Infrastructure.Security;
 using Npgsql;
 
 // bench/run.sh builds Release and runs this. Options: --seconds N (per scenario), --postgres <connection string>,
-// --check (exit 1 when a target is missed by more than the noise margin).
+// --check (exit 1 when a target is missed by more than the noise margin), --quick-postgres (on PostgreSQL only the
+// rows whose targets name both engines: whoami, the installs lists and the 10,000 tokens; what CI runs there),
+// --scaling (docs/scaling.md's model against three nodes on PostgreSQL; nothing else).
 var seconds = Option("--seconds") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 10;
 var postgres = Option("--postgres") ?? Environment.GetEnvironmentVariable("AKUA_BENCH_POSTGRES");
 var check = args.Contains("--check");
 // Only the telemetry comparison (set-up, warm-up, then telemetry on vs off): for working on telemetry's cost.
 var telemetryOnly = args.Contains("--telemetry-only");
+var quickPostgres = args.Contains("--quick-postgres");
+// Distinct workspace tokens used in one scenario (issue 21): what a last-use flush of many credentials costs.
+const int ManyTokens = 10_000;
+const string ManyTokensRow = "whoami, 10,000 sk_akua_ tokens";
 var root = FindRoot();
 var dll = Environment.GetEnvironmentVariable("AKUA_BENCH_SERVER") is { Length: > 0 } published
     ? published
@@ -23,6 +29,18 @@ if (!File.Exists(dll))
 {
     Console.Error.WriteLine($"Build first (bench/run.sh does): {dll} is missing");
     return 2;
+}
+
+if (args.Contains("--scaling"))
+{
+    // docs/scaling.md's model against three nodes on one PostgreSQL (Scaling.cs).
+    if (string.IsNullOrWhiteSpace(postgres))
+    {
+        Console.Error.WriteLine("--scaling needs a PostgreSQL server: --postgres \"Host=...;Username=...\" or AKUA_BENCH_POSTGRES");
+        return 2;
+    }
+
+    return await Scaling.RunAsync(dll, postgres, Option("--seconds") is null ? 90 : seconds);
 }
 
 var failures = new List<string>();
@@ -55,15 +73,23 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
     {
         // Production on a shared database needs a key-ring certificate (ADR 0018): a throwaway one.
         environment["DataProtection__CertificatePath"] = Path.Combine(work, "keyring.pfx");
-        environment["DataProtection__CertificatePassword"] = KeyRingCertificate(environment["DataProtection__CertificatePath"]);
+        environment["DataProtection__CertificatePassword"] = Server.KeyRingCertificate(environment["DataProtection__CertificatePath"]);
         await using (await Server.StartAsync(dll, environment, "migrate"))
         {
         }
     }
 
     await using var server = await Server.StartAsync(dll, environment);
-    Console.WriteLine($"== {engine}: ready in {server.Startup.TotalMilliseconds:0} ms; wrk -t2 -c64 on loopback, server and wrk sharing {Environment.ProcessorCount} cores");
-    var credentials = await Credentials.CreateAsync(server.BaseAddress, deviceCodes: 1000);
+    var quick = quickPostgres && engine != "Sqlite";
+    Console.WriteLine($"== {engine}: ready in {server.Startup.TotalMilliseconds:0} ms; wrk -t2 -c64 on loopback, server and wrk sharing {Environment.ProcessorCount} cores{(quick ? "; quick: the rows of the targets on both engines only" : "")}");
+    var credentials = await Credentials.CreateAsync(server.BaseAddress, deviceCodes: quick ? 0 : 1000);
+    var made = System.Diagnostics.Stopwatch.StartNew();
+    var manyTokens = telemetryOnly ? [] : await credentials.CreateTokensAsync(server.BaseAddress, ManyTokens);
+    var many = Write(work, "many.txt", manyTokens);
+    if (!telemetryOnly)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ManyTokens:N0} workspace tokens made through the API in {made.Elapsed.TotalSeconds:0.0} s"));
+    }
 
     var broken = Write(work, "broken.txt", Enumerable.Range(0, 10_000).Select(_ => "sk_akua_" + RandomNumberGenerator.GetString(TokenFormat.Base62, 32)).Where(t => !TokenFormat.HasValidChecksum(t)));
     var unknown = Write(work, "unknown.txt", Enumerable.Range(0, 1_000).Select(_ => TokenFormat.WithChecksum("sk_akua_" + RandomNumberGenerator.GetString(TokenFormat.Base62, 26))));
@@ -78,6 +104,8 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
         end
         """);
     var cycleUnknown = Lua(work, "unknown.lua", File.ReadAllText(cycle).Replace(broken, unknown, StringComparison.Ordinal));
+    var cycleMany = Lua(work, "many.lua", File.ReadAllText(cycle).Replace(broken, many, StringComparison.Ordinal)
+        .Replace("local i = math.random", "math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))\nlocal i = math.random", StringComparison.Ordinal));
     var create = Lua(work, "create.lua", """
         wrk.method = "POST"
         wrk.body = '{"name": "bench"}'
@@ -99,20 +127,22 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
 
     var bearer = (string token) => $"Authorization: Bearer {token}";
     var context = $"Akua-Context: {credentials.Workspace}";
-    var scenarios = new (string Name, string Path, string[] Headers, string? Script, int Connections)[]
+    // Quick: in the PostgreSQL pass of --quick-postgres (with the 10,000 tokens, below): the rows whose cost is the
+    // engine's. A cached credential's whoami touches no database, so the engine does not enter into it.
+    var scenarios = new (string Name, string Path, string[] Headers, string? Script, int Connections, bool Quick)[]
     {
-        ("baseline GET /healthz", "/healthz", [], null, 64),
-        ("whoami, sk_akua_ token", "/v1/auth/whoami", [bearer(credentials.ApiToken)], null, 64),
-        ("whoami, session token", "/v1/auth/whoami", [bearer(credentials.Session)], null, 64),
-        ("whoami, JWT", "/v1/auth/whoami", [bearer(credentials.Jwt)], null, 64),
-        ("installs, session + Akua-Context", "/v1/installs", [bearer(credentials.Session), context], null, 64),
-        ("installs, sk_akua_ token", "/v1/installs", [bearer(credentials.ApiToken)], null, 64),
+        ("baseline GET /healthz", "/healthz", [], null, 64, true),
+        ("whoami, sk_akua_ token", "/v1/auth/whoami", [bearer(credentials.ApiToken)], null, 64, false),
+        ("whoami, session token", "/v1/auth/whoami", [bearer(credentials.Session)], null, 64, false),
+        ("whoami, JWT", "/v1/auth/whoami", [bearer(credentials.Jwt)], null, 64, false),
+        ("installs, session + Akua-Context", "/v1/installs", [bearer(credentials.Session), context], null, 64, true),
+        ("installs, sk_akua_ token", "/v1/installs", [bearer(credentials.ApiToken)], null, 64, true),
         // One broken token serves: the server does the same work for each (nothing is cached for it), and a
         // static request keeps wrk's own cost equal to the baseline's.
-        ("broken-checksum flood", "/v1/auth/whoami", [bearer(File.ReadLines(broken).First())], null, 64),
-        ("unknown-token flood (1,000 tokens)", "/v1/auth/whoami", [], cycleUnknown, 64),
-        ("token creation", "/v1/api_tokens", [bearer(credentials.Session), context], create, 16),
-        ("1,000 device codes polled", "/oauth/token", [], poll, 25),
+        ("broken-checksum flood", "/v1/auth/whoami", [bearer(File.ReadLines(broken).First())], null, 64, false),
+        ("unknown-token flood (1,000 tokens)", "/v1/auth/whoami", [], cycleUnknown, 64, false),
+        ("token creation", "/v1/api_tokens", [bearer(credentials.Session), context], create, 16, false),
+        ("1,000 device codes polled", "/oauth/token", [], poll, 25, false),
     };
 
     // Warm up (JIT, pools, caches) so the baseline is not measured cold.
@@ -130,35 +160,62 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
     var rounds = Math.Max(3, seconds);
     const int slice = 1;
     Console.WriteLine($"each scenario: {rounds} rounds of {slice} s, each after {slice} s of the baseline");
-    var rows = new List<(string Name, WrkResult Result, double Ratio, long Commands, long Writes, MemoryReading Memory)>();
+    var rows = new List<Row>();
     var setupMemory = server.Memory();
     Console.WriteLine($"memory after set-up and warm-up (MB):{MemoryReading.Header}\n{"",33}{setupMemory}");
-    foreach (var (name, path, headers, script, connections) in telemetryOnly ? scenarios[..0] : scenarios)
+    foreach (var (name, path, headers, script, connections, _) in scenarios.Where(s => !telemetryOnly && (!quick || s.Quick)))
+    {
+        rows.Add(await MeasureAsync(server, name, path, headers, script, connections));
+    }
+
+    // Issue 21: 10,000 distinct tokens on a node of their own (so its memory and counters are theirs alone, and the
+    // other rows' memory is read as before). Each token's first use there is a cache miss (a query) and a last use due
+    // at once: a pass uses every token once, then the rounds cycle through them, and the flushes that follow write all
+    // of them, each flush in a constant number of statements.
+    Row? manyRow = null;
+    MemoryReading? manyBefore = null;
+    if (!telemetryOnly)
+    {
+        await using var manyNode = await Server.StartAsync(dll, environment);
+        await Wrk.RunAsync(new Uri(manyNode.BaseAddress, "/healthz"), Math.Min(seconds, 3), 64); // warm up, as above
+        await Wrk.RunAsync(new Uri(manyNode.BaseAddress, "/v1/auth/whoami"), Math.Min(seconds, 2), 64, headers: [bearer(credentials.ApiToken)]);
+        manyBefore = manyNode.Memory();
+        manyRow = await MeasureAsync(manyNode, ManyTokensRow, "/v1/auth/whoami", [], cycleMany, 64, firstPass: manyTokens);
+    }
+
+    // A scenario in rounds, each after a second of the same node's baseline; its counters over the whole of it.
+    // firstPass: tokens to use once each (their whoami) before the rounds, counted with the row.
+    async Task<Row> MeasureAsync(Server target, string name, string path, string[] headers, string? script, int connections, IReadOnlyList<string>? firstPass = null)
     {
         await Task.Delay(TimeSpan.FromSeconds(1)); // let background writes of the previous scenario settle
         var isBaseline = name == scenarios[0].Name;
-        var before = await server.CountersAsync();
+        var before = await target.CountersAsync();
+        if (firstPass is not null)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await Credentials.UseEachAsync(target.BaseAddress, firstPass);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: a first pass used each once in {clock.Elapsed.TotalSeconds:0.0} s"));
+        }
+
         var results = new List<WrkResult>();
         var ratios = new List<double>();
         for (var round = 0; round < rounds; round++)
         {
-            var adjacent = isBaseline ? null : await Wrk.RunAsync(new Uri(server.BaseAddress, "/healthz"), slice, 64);
-            var result = await Wrk.RunAsync(new Uri(server.BaseAddress, path), slice, connections, script, headers);
+            var adjacent = isBaseline ? null : await Wrk.RunAsync(new Uri(target.BaseAddress, "/healthz"), slice, 64);
+            var result = await Wrk.RunAsync(new Uri(target.BaseAddress, path), slice, connections, script, headers);
             results.Add(result);
             ratios.Add(result.RequestsPerSecond / (adjacent ?? result).RequestsPerSecond);
         }
 
         await Task.Delay(TimeSpan.FromSeconds(6)); // the last-use writer runs every 5 s: count what this scenario caused
-        var after = await server.CountersAsync();
-        var combined = WrkResult.Combine(results);
-        var memory = server.Memory();
-        rows.Add((name, combined, Median(ratios), after.RequestCommands - before.RequestCommands, after.Writes - before.Writes, memory));
+        var after = await target.CountersAsync();
+        return new Row(name, WrkResult.Combine(results), Median(ratios), after - before, target.Memory());
     }
 
     // The peer (issue 21): stock ASP.NET Core JwtBearer with an ES256 key, as a .NET team would accept JWTs, run on
     // the same machine in the same run and measured the same way: its whoami against its own /healthz, in rounds.
     double? peerRatio = null;
-    if (!telemetryOnly)
+    if (!telemetryOnly && !quick)
     {
         using var signing = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var publicKey = Path.Combine(work, "peer.pem");
@@ -260,43 +317,52 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
         return [];
     }
 
-    // A sign-in flood (every sign-in a password hash: the right password, so no limit stops it) beside whoami:
-    // the hashes run a bounded number at a time, so whoami keeps its latency (ADR 0018). Quiet, then flooded.
-    var signIn = Lua(work, "signin.lua", $$"""
-        wrk.method = "POST"
-        wrk.body = '{"email": "{{credentials.Email}}", "password": "{{Credentials.Password}}"}'
-        wrk.headers["Content-Type"] = "application/json"
-        """);
-    var whoami = new Uri(server.BaseAddress, "/v1/auth/whoami");
-    var signInUrl = new Uri(server.BaseAddress, "/api/auth/sign-in/email");
-    await Task.Delay(TimeSpan.FromSeconds(1));
-    // Paired rounds, as the ratios above: a quiet second of whoami, then a second of whoami half a second into a
-    // two-second flood. One p99 divided by another swung from 1.58x to 1.97x between runs on the same code (a
-    // single quiet reading came out low); the median of the rounds' ratios does not follow one odd second.
-    var floodBefore = await server.CountersAsync();
-    var quietRounds = new List<WrkResult>();
-    var floodedRounds = new List<WrkResult>();
-    var signInRounds = new List<WrkResult>();
-    var floodRatios = new List<double>();
-    for (var round = 0; round < rounds; round++)
+    double? floodRatio = null;
+    string? floodLine = null;
+    if (!quick)
     {
-        var quietRound = await Wrk.RunAsync(whoami, slice, 64, headers: [bearer(credentials.ApiToken)]);
-        var flooding = Wrk.RunAsync(signInUrl, slice + 1, 16, signIn);
-        await Task.Delay(TimeSpan.FromMilliseconds(500)); // the flood is under way
-        var floodedRound = await Wrk.RunAsync(whoami, slice, 64, headers: [bearer(credentials.ApiToken)]);
-        signInRounds.Add(await flooding);
-        quietRounds.Add(quietRound);
-        floodedRounds.Add(floodedRound);
-        floodRatios.Add(floodedRound.P99Ms / quietRound.P99Ms);
-    }
+        // A sign-in flood (every sign-in a password hash: the right password, so no limit stops it) beside whoami:
+        // the hashes run a bounded number at a time, so whoami keeps its latency (ADR 0018). Quiet, then flooded.
+        // Not in the quick PostgreSQL pass: password hashing does not touch the engine.
+        var signIn = Lua(work, "signin.lua", $$"""
+            wrk.method = "POST"
+            wrk.body = '{"email": "{{credentials.Email}}", "password": "{{Credentials.Password}}"}'
+            wrk.headers["Content-Type"] = "application/json"
+            """);
+        var whoami = new Uri(server.BaseAddress, "/v1/auth/whoami");
+        var signInUrl = new Uri(server.BaseAddress, "/api/auth/sign-in/email");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        // Paired rounds, as the ratios above: a quiet second of whoami, then a second of whoami half a second into a
+        // two-second flood. One p99 divided by another swung from 1.58x to 1.97x between runs on the same code (a
+        // single quiet reading came out low); the median of the rounds' ratios does not follow one odd second.
+        var floodBefore = await server.CountersAsync();
+        var quietRounds = new List<WrkResult>();
+        var floodedRounds = new List<WrkResult>();
+        var signInRounds = new List<WrkResult>();
+        var floodRatios = new List<double>();
+        for (var round = 0; round < rounds; round++)
+        {
+            var quietRound = await Wrk.RunAsync(whoami, slice, 64, headers: [bearer(credentials.ApiToken)]);
+            var flooding = Wrk.RunAsync(signInUrl, slice + 1, 16, signIn);
+            await Task.Delay(TimeSpan.FromMilliseconds(500)); // the flood is under way
+            var floodedRound = await Wrk.RunAsync(whoami, slice, 64, headers: [bearer(credentials.ApiToken)]);
+            signInRounds.Add(await flooding);
+            quietRounds.Add(quietRound);
+            floodedRounds.Add(floodedRound);
+            floodRatios.Add(floodedRound.P99Ms / quietRound.P99Ms);
+        }
 
-    var quiet = WrkResult.Combine(quietRounds);
-    var flooded = WrkResult.Combine(floodedRounds);
-    var signIns = WrkResult.Combine(signInRounds);
-    var floodRatio = Median(floodRatios);
-    var floodAfter = await server.CountersAsync();
-    rows.Add(("whoami during a sign-in flood", flooded, flooded.RequestsPerSecond / quiet.RequestsPerSecond,
-        floodAfter.RequestCommands - floodBefore.RequestCommands, floodAfter.Writes - floodBefore.Writes, server.Memory()));
+        var quiet = WrkResult.Combine(quietRounds);
+        var flooded = WrkResult.Combine(floodedRounds);
+        var signIns = WrkResult.Combine(signInRounds);
+        floodRatio = Median(floodRatios);
+        var floodAfter = await server.CountersAsync();
+        rows.Add(new("whoami during a sign-in flood", flooded, flooded.RequestsPerSecond / quiet.RequestsPerSecond, floodAfter - floodBefore, server.Memory()));
+        // Password hashes run on half the cores by default (Passwords:MaxConcurrent): what bounds sign-ins per second.
+        var hashingThreads = Math.Max(1, Environment.ProcessorCount / 2);
+        floodLine = string.Create(CultureInfo.InvariantCulture,
+            $"whoami during a sign-in flood: p99 {floodRatio:0.00}x quiet (median of {rounds} paired rounds: {string.Join(", ", floodRatios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}); worst p99 {flooded.P99Ms:0.00} ms against {quiet.P99Ms:0.00} ms quiet; {flooded.RequestsPerSecond:0} req/s against {quiet.RequestsPerSecond:0}; sign-ins {signIns.RequestsPerSecond:0}/s, {signIns.Non2xx} refused; {signIns.RequestsPerSecond / hashingThreads:0.0} sign-ins/s per hashing core ({hashingThreads} of {Environment.ProcessorCount}: Passwords:MaxConcurrent's default)");
+    }
 
     var peak = server.PeakMemoryMb();
     // The scenario during which the peak was reached: the first whose peak-so-far equals the final peak.
@@ -315,24 +381,33 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
 
     var startup = Median(starts);
     Console.WriteLine($"{"scenario",-36} {"req/s",10} {"p50 ms",8} {"p99 ms",8} {"ratio",6} {"db cmds",9} {"db writes",9} {"non-2xx",9}{MemoryReading.Header}");
-    foreach (var (name, r, ratio, commands, writes, memory) in rows)
+    foreach (var (name, r, ratio, delta, memory) in manyRow is null ? rows : rows.Append(manyRow with { Name = ManyTokensRow + " *" }))
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name,-36} {r.RequestsPerSecond,10:0} {r.P50Ms,8:0.00} {r.P99Ms,8:0.00} {ratio,6:0.00} {commands,9} {writes,9} {r.Non2xx,9} {memory}"));
+            $"{name,-36} {r.RequestsPerSecond,10:0} {r.P50Ms,8:0.00} {r.P99Ms,8:0.00} {ratio,6:0.00} {delta.RequestCommands,9} {delta.Writes,9} {r.Non2xx,9} {memory}"));
     }
 
-    // Password hashes run on half the cores by default (Passwords:MaxConcurrent): what bounds sign-ins per second.
-    var hashingThreads = Math.Max(1, Environment.ProcessorCount / 2);
+    if (floodLine is not null)
+    {
+        Console.WriteLine(floodLine);
+    }
+
+    // Issue 21: the flushes during the 10,000-token row wrote each token's first use, in a constant number of statements.
+    var lastUse = manyRow!.Delta;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"whoami during a sign-in flood: p99 {floodRatio:0.00}x quiet (median of {rounds} paired rounds: {string.Join(", ", floodRatios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}); worst p99 {flooded.P99Ms:0.00} ms against {quiet.P99Ms:0.00} ms quiet; {flooded.RequestsPerSecond:0} req/s against {quiet.RequestsPerSecond:0}; sign-ins {signIns.RequestsPerSecond:0}/s, {signIns.Non2xx} refused; {signIns.RequestsPerSecond / hashingThreads:0.0} sign-ins/s per hashing core ({hashingThreads} of {Environment.ProcessorCount}: Passwords:MaxConcurrent's default)"));
+        $"* on a node of its own: last use of {ManyTokens:N0} distinct sk_akua_ tokens: {lastUse.Flushes} flushes wrote {lastUse.CredentialsWritten:N0} credentials in {lastUse.FlushStatements} statements ({(double)lastUse.FlushStatements / Math.Max(1, lastUse.Flushes):0.0} per flush); {lastUse.CacheMisses:N0} cache misses; resident memory {manyBefore!.Value.ResidentMb:0} MB before, {manyRow.Memory.ResidentMb:0} MB after (peak {manyRow.Memory.PeakMb:0})"));
     if (telemetry is { } t)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"telemetry on (OTLP over HTTP to a local sink, the default sampler: one trace in ten): whoami sk_akua_ ratio {t.On:0.00} against {t.Off:0.00} off, cost {t.Cost:0.00} (median of {t.Rounds} rounds); {t.Exports} exports, {t.Kb} KB"));
     }
 
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"peer, stock ASP.NET Core JwtBearer (ES256) on the same machine: whoami ratio {peerRatio:0.00} against its own /healthz; Akua's: JWT {rows.Single(r => r.Name == "whoami, JWT").Ratio:0.00}, sk_akua_ {rows.Single(r => r.Name == "whoami, sk_akua_ token").Ratio:0.00}, session {rows.Single(r => r.Name == "whoami, session token").Ratio:0.00}"));
+    if (peerRatio is not null)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"peer, stock ASP.NET Core JwtBearer (ES256) on the same machine: whoami ratio {peerRatio:0.00} against its own /healthz; Akua's: JWT {rows.Single(r => r.Name == "whoami, JWT").Ratio:0.00}, sk_akua_ {rows.Single(r => r.Name == "whoami, sk_akua_ token").Ratio:0.00}, session {rows.Single(r => r.Name == "whoami, session token").Ratio:0.00}"));
+    }
+
     var sessionList = rows.Single(r => r.Name == "installs, session + Akua-Context");
     var tokenList = rows.Single(r => r.Name == "installs, sk_akua_ token");
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -345,25 +420,40 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
     var missed = new List<string>();
     void Expect(bool ok, string what) { if (!ok) missed.Add($"{engine}: {what}"); }
     var byName = rows.ToDictionary(r => r.Name);
-    foreach (var kind in new[] { "whoami, sk_akua_ token", "whoami, session token", "whoami, JWT" })
+    foreach (var kind in new[] { "whoami, sk_akua_ token", "whoami, session token", "whoami, JWT" }.Where(byName.ContainsKey))
     {
         Expect(byName[kind].Ratio >= 0.85 - margin, $"{kind} ratio {byName[kind].Ratio:0.00} < 0.85");
     }
 
-    var flood = byName["broken-checksum flood"];
-    Expect(flood.Ratio >= 0.95 - margin, $"broken-checksum ratio {flood.Ratio:0.00} < 0.95");
-    Expect(flood.Commands == 0, $"broken-checksum flood sent {flood.Commands} database commands");
     var minutes = Math.Ceiling(rounds * slice / 60.0);
-    Expect(byName["unknown-token flood (1,000 tokens)"].Commands <= 1_000 * minutes, "the unknown-token flood queried more than once per token per minute");
-    var reads = rows.Skip(1).Take(5).Sum(r => r.Writes);
-    Expect(reads <= 3 * 5 * (minutes + 1), $"last-use writes {reads} over 3 credentials in 5 scenarios");
+    if (byName.TryGetValue("broken-checksum flood", out var flood))
+    {
+        Expect(flood.Ratio >= 0.95 - margin, $"broken-checksum ratio {flood.Ratio:0.00} < 0.95");
+        Expect(flood.Delta.RequestCommands == 0, $"broken-checksum flood sent {flood.Delta.RequestCommands} database commands");
+    }
+
+    if (byName.TryGetValue("unknown-token flood (1,000 tokens)", out var unknownFlood))
+    {
+        Expect(unknownFlood.Delta.RequestCommands <= 1_000 * minutes, "the unknown-token flood queried more than once per token per minute");
+    }
+
+    var credentialRows = rows.Where(r => r.Name.StartsWith("whoami, ", StringComparison.Ordinal) || r.Name.StartsWith("installs, ", StringComparison.Ordinal)).ToList();
+    var reads = credentialRows.Sum(r => r.Delta.Writes);
+    Expect(reads <= 3 * credentialRows.Count * (minutes + 1), $"last-use writes {reads} over 3 credentials in {credentialRows.Count} scenarios");
+    // Issue 21: a flush writes its credentials in at most three statements (sessions, tokens, the day's counts), not
+    // one per credential, and the flushes during the row wrote every token it used.
+    Expect(lastUse.Flushes > 0 && lastUse.FlushStatements <= 3 * lastUse.Flushes,
+        $"the last-use flushes of {ManyTokens:N0} tokens sent {lastUse.FlushStatements} statements in {lastUse.Flushes} flushes (target: at most 3 each)");
+    // Every token, and each at most once a minute (the row takes well under one; +1 for the warm-up's token).
+    Expect(lastUse.CredentialsWritten >= ManyTokens, $"the last-use flushes wrote {lastUse.CredentialsWritten:N0} credentials, not all {ManyTokens:N0} tokens used");
+    Expect(lastUse.CredentialsWritten <= ManyTokens + 1, $"the last-use flushes wrote {lastUse.CredentialsWritten:N0} credentials for {ManyTokens:N0} tokens used within a minute");
     // Issue 21: a session's workspace request is authorized by the role the node remembers, so it sends the same
     // queries per request as a workspace token's, and runs at nearly its rate.
     var (bySession, byToken) = (byName["installs, session + Akua-Context"], byName["installs, sk_akua_ token"]);
     Expect(QueriesPerRequest(bySession) <= QueriesPerRequest(byToken) + 0.01,
         $"installs with a session sends {QueriesPerRequest(bySession):0.00} commands per request against {QueriesPerRequest(byToken):0.00} with a workspace token");
     Expect(bySession.Ratio / byToken.Ratio >= 0.95 - margin, $"installs with a session runs at {bySession.Ratio / byToken.Ratio:0.00} of a workspace token's rate (target: 0.95)");
-    Expect(floodRatio <= 2, $"whoami p99 during a sign-in flood is {floodRatio:0.00}x its quiet p99 (median of {rounds} paired rounds; target: at most 2x)");
+    Expect(floodRatio is not { } f || f <= 2, $"whoami p99 during a sign-in flood is {floodRatio:0.00}x its quiet p99 (median of {rounds} paired rounds; target: at most 2x)");
     if (telemetry is { } cost)
     {
         Expect(cost.Exports > 0, "telemetry on exported nothing to the sink");
@@ -386,8 +476,7 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
     return missed;
 }
 
-static double QueriesPerRequest((string Name, WrkResult Result, double Ratio, long Commands, long Writes, MemoryReading Memory) row) =>
-    row.Result.Requests == 0 ? double.NaN : (double)row.Commands / row.Result.Requests;
+static double QueriesPerRequest(Row row) => row.Result.Requests == 0 ? double.NaN : (double)row.Delta.RequestCommands / row.Result.Requests;
 
 IEnumerable<(string Engine, string Connection)> Engines()
 {
@@ -432,14 +521,4 @@ static string FindRoot()
     }
 
     return dir?.FullName ?? Directory.GetCurrentDirectory();
-}
-
-static string KeyRingCertificate(string path)
-{
-    var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
-    using var rsa = RSA.Create(2048);
-    var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=akua bench key ring", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-    using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-    File.WriteAllBytes(path, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, password));
-    return password;
 }

@@ -102,31 +102,40 @@ internal sealed class Server : IAsyncDisposable
     }
 
     /// <summary>
-    /// The server's database commands so far, from its <c>Akua</c> meter as a Prometheus scrape of <c>/metrics</c>
-    /// shows them (the server runs with <c>Telemetry__Prometheus=true</c>): all of them, those sent for requests
-    /// (not the background work), and the writes.
+    /// The server's counters so far, from its <c>Akua</c> meter as a Prometheus scrape of <c>/metrics</c> shows them
+    /// (the server runs with <c>Telemetry__Prometheus=true</c>): database commands (all, those sent for requests, the
+    /// writes), credential cache misses, and the last-use flushes with their statements and credentials.
     /// </summary>
-    public async Task<(long Commands, long RequestCommands, long Writes)> CountersAsync()
+    public async Task<Counters> CountersAsync()
     {
         using var http = new HttpClient { BaseAddress = BaseAddress };
         long commands = 0, requestCommands = 0, writes = 0;
+        var totals = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var line in (await http.GetStringAsync("/metrics")).Split('\n'))
         {
             // akua_db_commands_total{akua_origin="request",db_operation_kind="read",http_route="/v1/whoami",...} 12 1764500000000
-            if (!line.StartsWith("akua_db_commands_total{", StringComparison.Ordinal))
+            if (!line.StartsWith("akua_", StringComparison.Ordinal))
             {
                 continue;
             }
 
-            var close = line.LastIndexOf('}');
-            var labels = line[..close];
+            // name{labels} value [timestamp], or name value [timestamp] without labels
+            var open = line.IndexOfAny(['{', ' ']);
+            var close = line[open] == '{' ? line.LastIndexOf('}') : open;
+            var (name, labels) = (line[..open], line[open..close]);
             var value = (long)double.Parse(line[(close + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-            commands += value;
-            requestCommands += labels.Contains("akua_origin=\"request\"", StringComparison.Ordinal) ? value : 0;
-            writes += labels.Contains("db_operation_kind=\"write\"", StringComparison.Ordinal) ? value : 0;
+            totals[name] = totals.GetValueOrDefault(name) + value;
+            if (name == "akua_db_commands_total")
+            {
+                commands += value;
+                requestCommands += labels.Contains("akua_origin=\"request\"", StringComparison.Ordinal) ? value : 0;
+                writes += labels.Contains("db_operation_kind=\"write\"", StringComparison.Ordinal) ? value : 0;
+            }
         }
 
-        return (commands, requestCommands, writes);
+        return new Counters(commands, requestCommands, writes, totals.GetValueOrDefault("akua_credential_cache_misses_total"),
+            totals.GetValueOrDefault("akua_last_use_flushes_total"), totals.GetValueOrDefault("akua_last_use_statements_total"),
+            totals.GetValueOrDefault("akua_last_use_credentials_total"));
     }
 
     public async ValueTask DisposeAsync()
@@ -140,12 +149,34 @@ internal sealed class Server : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>A throwaway key-ring certificate (production on a shared database needs one, ADR 0018); returns its password.</summary>
+    internal static string KeyRingCertificate(string path)
+    {
+        var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=akua bench key ring", rsa,
+            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        File.WriteAllBytes(path, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, password));
+        return password;
+    }
+
     internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+}
+
+/// <summary>A node's counters at one moment (see <see cref="Server.CountersAsync"/>); subtract two for what happened between.</summary>
+internal readonly record struct Counters(long Commands, long RequestCommands, long Writes, long CacheMisses, long Flushes, long FlushStatements, long CredentialsWritten)
+{
+    public static Counters operator -(Counters a, Counters b) => new(a.Commands - b.Commands, a.RequestCommands - b.RequestCommands, a.Writes - b.Writes,
+        a.CacheMisses - b.CacheMisses, a.Flushes - b.Flushes, a.FlushStatements - b.FlushStatements, a.CredentialsWritten - b.CredentialsWritten);
+
+    public static Counters operator +(Counters a, Counters b) => new(a.Commands + b.Commands, a.RequestCommands + b.RequestCommands, a.Writes + b.Writes,
+        a.CacheMisses + b.CacheMisses, a.Flushes + b.Flushes, a.FlushStatements + b.FlushStatements, a.CredentialsWritten + b.CredentialsWritten);
 }
 
 /// <summary>One reading of a process's memory, in MB (see <see cref="Server.Memory"/>).</summary>
@@ -156,3 +187,6 @@ internal readonly record struct MemoryReading(double ResidentMb, double PeakMb, 
 
     public const string Header = "  rss  peak  anon  file   shm thr";
 }
+
+/// <summary>One scenario's reading: wrk's figures, its ratio to the baseline, the server's counters over it, and its memory after.</summary>
+internal sealed record Row(string Name, WrkResult Result, double Ratio, Counters Delta, MemoryReading Memory);

@@ -55,6 +55,33 @@ internal sealed partial record Credentials(string Email, string Session, string 
         return new Credentials(email, session, workspace, apiToken, jwt, codes);
     }
 
+    /// <summary>
+    /// <paramref name="count"/> workspace API tokens, made through the public API by the workspace's owner, eight
+    /// requests at a time.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> CreateTokensAsync(Uri server, int count)
+    {
+        using var http = new HttpClient { BaseAddress = server };
+        var tokens = new string[count];
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+            tokens[i] = (await Json(await Send(http, HttpMethod.Post, "/v1/api_tokens", Session, Workspace, new { name = $"bench {i}" }))).GetProperty("token").GetString()!);
+        return tokens;
+    }
+
+    /// <summary>Each token's whoami once, 32 at a time; every one must be accepted.</summary>
+    public static async Task UseEachAsync(Uri server, IReadOnlyList<string> tokens)
+    {
+        using var http = new HttpClient { BaseAddress = server };
+        await Parallel.ForEachAsync(tokens, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (token, _) =>
+        {
+            using var response = await Send(http, HttpMethod.Get, "/v1/auth/whoami", token);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"whoami with a token made for the benchmark answered {(int)response.StatusCode}");
+            }
+        });
+    }
+
     private static async Task<HttpResponseMessage> Send(HttpClient http, HttpMethod method, string path, string token, string? workspace = null, object? body = null)
     {
         using var request = new HttpRequestMessage(method, path);
