@@ -108,6 +108,7 @@ public sealed class MultiNodePostgresTests(PostgresClusterFixture cluster) : ICl
         var worst = 0.0;
         var total = 0.0;
         var revokeTimes = new List<double>();
+        var propagation = new List<double>();
         for (var trial = 0; trial < trials; trial++)
         {
             var revoker = Nodes[trial % Nodes.Count];
@@ -135,6 +136,8 @@ public sealed class MultiNodePostgresTests(PostgresClusterFixture cluster) : ICl
             var started = Stopwatch.GetTimestamp();
             using var stop = new CancellationTokenSource();
             var watchers = Nodes.Where(n => n != revoker).Select(n => FirstRefusalAsync(n, credential, started, stop.Token)).ToList();
+            // The revoking node refuses from its own commit on (it evicts there): its first refusal marks the commit.
+            var committed = FirstRefusalAsync(revoker, credential, started, stop.Token);
             var response = await revoke();
             Assert.True((int)response.StatusCode is 204 or 200, $"revocation answered {(int)response.StatusCode}");
             revokeTimes.Add(Figures.Elapsed(started));
@@ -146,6 +149,7 @@ public sealed class MultiNodePostgresTests(PostgresClusterFixture cluster) : ICl
             }
 
             var refusedAfter = (await Task.WhenAll(watchers)).Max();
+            propagation.Add(Math.Max(0, refusedAfter - await committed));
             await stop.CancelAsync();
             worst = Math.Max(worst, refusedAfter);
             total += refusedAfter;
@@ -155,6 +159,12 @@ public sealed class MultiNodePostgresTests(PostgresClusterFixture cluster) : ICl
         Figures.Record("worst time from revocation request to refusal on every other node (ms)", Math.Round(worst));
         Figures.Record("mean time from revocation request to refusal on every other node (ms)", Math.Round(total / trials));
         Figures.Record("slowest revoking request (ms, includes the wait for every node)", Math.Round(revokeTimes.Max()));
+        // Issue 21's figure: from the revocation's commit (the revoking node's own first refusal) to its refusal by every
+        // other node, each watched by a loop of whoami 5 ms apart.
+        propagation.Sort();
+        Figures.Record("worst time from the commit (the revoking node's first refusal) to refusal on every other node (ms)", Math.Round(propagation[^1]));
+        Figures.Record("99th percentile of that time (ms)", Math.Round(propagation[(int)Math.Ceiling(0.99 * propagation.Count) - 1]));
+        Figures.Record("median of that time (ms)", Math.Round(propagation[propagation.Count / 2]));
         // Issue 21: pushed (LISTEN/NOTIFY), the refusal usually comes within tens of ms of the request's start (which
         // includes the request's own work before its commit); the bound leaves room for a loaded two-core machine.
         Assert.True(worst < 500, $"a node accepted a revoked credential for {worst:0} ms");
