@@ -147,6 +147,14 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
         await Wrk.RunAsync(new Uri(server.BaseAddress, "/v1/auth/whoami"), Math.Min(seconds, 2), 64, headers: [bearer(token)]);
     }
 
+    // And a database query per request at full concurrency: the pool opens its connections here, not in the first
+    // scenario that queries (on PostgreSQL 64 connections opened at once, a forked backend each, stalled that
+    // scenario's first second: its p99 read 953-1,000 ms against the next one's 49-94).
+    foreach (var headers in new[] { new[] { bearer(credentials.Session), context }, [bearer(credentials.ApiToken)] })
+    {
+        await Wrk.RunAsync(new Uri(server.BaseAddress, "/v1/installs"), Math.Min(seconds, 2), 64, headers: headers);
+    }
+
     // Two cores shared by server and wrk make throughput drift from second to second (the baseline alone
     // moves by 15 % between runs), so each scenario alternates with the baseline in one-second rounds and its
     // ratio is the median of the rounds' ratios: a drift hits both sides of a round alike, and one disturbed
