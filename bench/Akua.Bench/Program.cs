@@ -170,6 +170,32 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
         rows.Add(await MeasureAsync(server, name, path, headers, script, connections));
     }
 
+    // Issue 21's installs target compares two rows, each measured in its own minute: a drift between those minutes
+    // (SQLite's checkpoints, the machine) moved their quotient from 0.82 to 1.11 over four runs of one code. So the
+    // check reads it from paired rounds, as the telemetry cost: a second of each list back to back, in alternating
+    // order, and the median of the rounds' quotients; the rows stay for the table and the commands per request.
+    var installsPaired = new List<double>();
+    if (!telemetryOnly)
+    {
+        var installs = new Uri(server.BaseAddress, "/v1/installs");
+        for (var round = 0; round < Math.Max(12, 2 * rounds); round++)
+        {
+            WrkResult sessionRound, tokenRound;
+            if (round % 2 == 0)
+            {
+                sessionRound = await Wrk.RunAsync(installs, slice, 64, headers: [bearer(credentials.Session), context]);
+                tokenRound = await Wrk.RunAsync(installs, slice, 64, headers: [bearer(credentials.ApiToken)]);
+            }
+            else
+            {
+                tokenRound = await Wrk.RunAsync(installs, slice, 64, headers: [bearer(credentials.ApiToken)]);
+                sessionRound = await Wrk.RunAsync(installs, slice, 64, headers: [bearer(credentials.Session), context]);
+            }
+
+            installsPaired.Add(sessionRound.RequestsPerSecond / tokenRound.RequestsPerSecond);
+        }
+    }
+
     // Issue 21: 10,000 distinct tokens on a node of their own (so its memory and counters are theirs alone, and the
     // other rows' memory is read as before). Each token's first use there is a cache miss (a query) and a last use due
     // at once: a pass uses every token once, then the rounds cycle through them, and the flushes that follow write all
@@ -375,7 +401,7 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
     var peak = server.PeakMemoryMb();
     // The scenario during which the peak was reached: the first whose peak-so-far equals the final peak.
     var raisedBy = peak <= setupMemory.PeakMb ? "set-up and warm-up"
-        : rows.Where(r => r.Memory.PeakMb >= peak).Select(r => r.Name).FirstOrDefault() ?? "telemetry on vs off";
+        : rows.Where(r => r.Memory.PeakMb >= peak).Select(r => r.Name).FirstOrDefault() ?? "the paired installs rounds, after the rows";
 
     // Start-up is one cold start, and a disturbed second on this shared machine moves it by a few hundred ms:
     // on SQLite (the target's engine) two more starts, each on a fresh database, and the median of the three.
@@ -419,7 +445,7 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
     var sessionList = rows.Single(r => r.Name == "installs, session + Akua-Context");
     var tokenList = rows.Single(r => r.Name == "installs, sk_akua_ token");
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"installs with a session + Akua-Context: {sessionList.Ratio / tokenList.Ratio:0.00} of the rate with an sk_akua_ token; database commands per request {QueriesPerRequest(sessionList):0.00} against {QueriesPerRequest(tokenList):0.00}"));
+        $"installs with a session + Akua-Context: {Median(installsPaired):0.00} of the rate with an sk_akua_ token (median of {installsPaired.Count} paired rounds; the rows' quotient {sessionList.Ratio / tokenList.Ratio:0.00}); database commands per request {QueriesPerRequest(sessionList):0.00} against {QueriesPerRequest(tokenList):0.00}"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak server memory: {peak:0} MB (reached during: {raisedBy}); start to /readyz: {startup:0} ms (median of {string.Join(", ", starts.Select(t => t.ToString("0", CultureInfo.InvariantCulture)))})"));
 
     // The targets of the performance issue, with a noise margin of 0.07 on each ratio (measured: see the README).
@@ -460,7 +486,7 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
     var (bySession, byToken) = (byName["installs, session + Akua-Context"], byName["installs, sk_akua_ token"]);
     Expect(QueriesPerRequest(bySession) <= QueriesPerRequest(byToken) + 0.01,
         $"installs with a session sends {QueriesPerRequest(bySession):0.00} commands per request against {QueriesPerRequest(byToken):0.00} with a workspace token");
-    Expect(bySession.Ratio / byToken.Ratio >= 0.95 - margin, $"installs with a session runs at {bySession.Ratio / byToken.Ratio:0.00} of a workspace token's rate (target: 0.95)");
+    Expect(Median(installsPaired) >= 0.95 - margin, $"installs with a session runs at {Median(installsPaired):0.00} of a workspace token's rate (median of {installsPaired.Count} paired rounds; target: 0.95)");
     Expect(floodRatio is not { } f || f <= 2, $"whoami p99 during a sign-in flood is {floodRatio:0.00}x its quiet p99 (median of {rounds} paired rounds; target: at most 2x)");
     if (telemetry is { } cost)
     {
