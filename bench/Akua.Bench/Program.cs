@@ -88,18 +88,9 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
     var broken = Write(work, "broken.txt", Enumerable.Range(0, 10_000).Select(_ => "sk_akua_" + RandomNumberGenerator.GetString(TokenFormat.Base62, 32)).Where(t => !TokenFormat.HasValidChecksum(t)));
     var unknown = Write(work, "unknown.txt", Enumerable.Range(0, 1_000).Select(_ => TokenFormat.WithChecksum("sk_akua_" + RandomNumberGenerator.GetString(TokenFormat.Base62, 26))));
     var devices = Write(work, "devices.txt", credentials.DeviceCodes);
-    var cycle = Lua(work, "cycle.lua", $$"""
-        local tokens = {}
-        for line in io.lines("{{broken}}") do tokens[#tokens + 1] = line end
-        local i = math.random(1, #tokens)
-        request = function()
-          i = i % #tokens + 1
-          return wrk.format("GET", "/v1/auth/whoami", { ["Authorization"] = "Bearer " .. tokens[i] })
-        end
-        """);
-    var cycleUnknown = Lua(work, "unknown.lua", File.ReadAllText(cycle).Replace(broken, unknown, StringComparison.Ordinal));
-    var cycleMany = Lua(work, "many.lua", File.ReadAllText(cycle).Replace(broken, many, StringComparison.Ordinal)
-        .Replace("local i = math.random", "math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))\nlocal i = math.random", StringComparison.Ordinal));
+    var cycle = Wrk.WhoamiCycle(Path.Combine(work, "cycle.lua"), broken, seeded: false);
+    var cycleUnknown = Wrk.WhoamiCycle(Path.Combine(work, "unknown.lua"), unknown, seeded: false);
+    var cycleMany = Wrk.WhoamiCycle(Path.Combine(work, "many.lua"), many, seeded: true);
     var create = Lua(work, "create.lua", """
         wrk.method = "POST"
         wrk.body = '{"name": "bench"}'

@@ -62,17 +62,7 @@ internal static class Scaling
             var credentials = await Credentials.CreateAsync(nodes[0].BaseAddress, deviceCodes: 0);
             var tokens = Path.Combine(work, "tokens.txt");
             await File.WriteAllLinesAsync(tokens, await credentials.CreateTokensAsync(nodes[0].BaseAddress, Tokens));
-            var cycle = Path.Combine(work, "cycle.lua");
-            await File.WriteAllTextAsync(cycle, $$"""
-                local tokens = {}
-                for line in io.lines("{{tokens}}") do tokens[#tokens + 1] = line end
-                math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
-                local i = math.random(1, #tokens)
-                request = function()
-                  i = i % #tokens + 1
-                  return wrk.format("GET", "/v1/auth/whoami", { ["Authorization"] = "Bearer " .. tokens[i] })
-                end
-                """);
+            var cycle = Wrk.WhoamiCycle(Path.Combine(work, "cycle.lua"), tokens, seeded: true);
             Console.WriteLine($"== scaling check: {Nodes} nodes on one PostgreSQL, {Tokens:N0} workspace tokens, each node's own wrk (-t2 -c16) cycling through all of them;"
                 + $" CredentialCache:MaxAge = LastUse:CoalesceWindow = {Period.TotalSeconds:0} s; {seconds} s measured");
 

@@ -19,6 +19,26 @@ internal sealed record WrkResult(double RequestsPerSecond, double P50Ms, double 
 /// <summary>Runs wrk (Debian's package) for a fixed time and reads its summary; each run stops by itself.</summary>
 internal static partial class Wrk
 {
+    /// <summary>
+    /// Writes a wrk script at <paramref name="script"/> whose requests are whoami with each token of the file
+    /// <paramref name="tokens"/> (one a line) in turn. <paramref name="seeded"/>: each of wrk's threads starts at a place
+    /// of its own, so that together they use every token in one pass rather than the same ones at once.
+    /// </summary>
+    public static string WhoamiCycle(string script, string tokens, bool seeded)
+    {
+        File.WriteAllText(script, $$"""
+            local tokens = {}
+            for line in io.lines("{{tokens}}") do tokens[#tokens + 1] = line end
+            {{(seeded ? "math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))" : "")}}
+            local i = math.random(1, #tokens)
+            request = function()
+              i = i % #tokens + 1
+              return wrk.format("GET", "/v1/auth/whoami", { ["Authorization"] = "Bearer " .. tokens[i] })
+            end
+            """);
+        return script;
+    }
+
     public static async Task<WrkResult> RunAsync(Uri url, int seconds, int connections, string? script = null, IEnumerable<string>? headers = null)
     {
         var info = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
