@@ -78,7 +78,14 @@ builder.Services.AddSingleton<ICurrentPrincipal, HttpCurrentPrincipal>();
 builder.Services.AddSingleton<Akua.Application.Common.Auditing.IRequestClient, HttpRequestClient>();
 if (Telemetry.TracingEnabled(builder.Configuration))
 {
-    Telemetry.AddTracing(builder.Services, builder.Configuration);
+    try
+    {
+        Telemetry.AddTracing(builder.Services, builder.Configuration);
+    }
+    catch (StartupException e)
+    {
+        return await RefuseToStartAsync(e);
+    }
 }
 
 Telemetry.ScrapeAccess? scrapeAccess = null;
