@@ -304,6 +304,18 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
             await Wrk.RunAsync(target, Math.Min(seconds, 3), 64, headers: [bearer(credentials.ApiToken)]); // warm up, as above
         }
 
+        // For working on the cost: AKUA_BENCH_PERF=<file> records 12 s of the "on" node's whoami with Linux perf
+        // (after 15 s more of warm-up) instead of comparing; bench/README.md says how to see .NET's frames in it.
+        if (Environment.GetEnvironmentVariable("AKUA_BENCH_PERF") is { Length: > 0 } perfData)
+        {
+            await Wrk.RunAsync(whoamiOn, 15, 64, headers: [bearer(credentials.ApiToken)]);
+            using var perf = System.Diagnostics.Process.Start("perf", ["record", "-F", "1999", "-g", "-o", perfData, "-p", on.Pid.ToString(CultureInfo.InvariantCulture), "--", "sleep", "12"]);
+            await Wrk.RunAsync(whoamiOn, 12, 64, headers: [bearer(credentials.ApiToken)]);
+            await perf.WaitForExitAsync();
+            Console.WriteLine($"perf: the telemetry node's profile is in {perfData}");
+            return [];
+        }
+
         var offRatios = new List<double>();
         var onRatios = new List<double>();
         var costs = new List<double>();
@@ -424,7 +436,7 @@ async Task<List<string>> RunEngineAsync(string engine, string connection)
     if (telemetry is { } t)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"telemetry on (OTLP over HTTP to a local sink, the default sampler: one trace in ten): whoami sk_akua_ ratio {t.On:0.00} against {t.Off:0.00} off, cost {t.Cost:0.00} (median of {t.Rounds} rounds); {t.Exports} exports, {t.Kb} KB"));
+            $"telemetry on (OTLP over HTTP to a local sink, the default sampler: ten traces a second): whoami sk_akua_ ratio {t.On:0.00} against {t.Off:0.00} off, cost {t.Cost:0.00} (median of {t.Rounds} rounds); {t.Exports} exports, {t.Kb} KB"));
     }
 
     if (peerRatio is not null)

@@ -17,6 +17,9 @@ internal sealed class Server : IAsyncDisposable
         Startup = startup;
     }
 
+    /// <summary>The server's process id, for a profiler.</summary>
+    public int Pid => _process.Id;
+
     public Uri BaseAddress { get; }
 
     /// <summary>From process start to the first 200 of /readyz.</summary>
