@@ -284,8 +284,15 @@ internal static class AuthCommands
     }
 
     /// <summary>
-    /// Polls at the server's interval (growing on <c>slow_down</c>, RFC 8628 section 3.5). A dropped connection
-    /// or a 5xx is not the end: the code is still good, so it retries with backoff until the code expires.
+    /// A poll the server has not answered in this long is lost: the token endpoint only looks up a code, so a
+    /// stalled connection is noticed here, not at the client's 30-second timeout for every request.
+    /// </summary>
+    private static readonly TimeSpan PollTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Polls at the server's interval (growing on <c>slow_down</c>, RFC 8628 section 3.5). A dropped connection,
+    /// a poll unanswered for <see cref="PollTimeout"/> or a 5xx is not the end: the code is still good, so it
+    /// retries with backoff until the code expires.
     /// </summary>
     private static async Task<string> PollAsync(CliContext context, string tokenEndpoint, DeviceAuthorizationResponse authorization, CancellationToken cancellationToken)
     {
@@ -298,6 +305,8 @@ internal static class AuthCommands
             await Task.Delay(wait, cancellationToken);
             wait = interval;
             TokenResponse? answer;
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attempt.CancelAfter(PollTimeout);
             try
             {
                 answer = await context.Http.RequestDeviceTokenAsync(new DeviceTokenRequest
@@ -306,11 +315,11 @@ internal static class AuthCommands
                     ClientId = ClientId,
                     ClientCredentialStyle = ClientCredentialStyle.PostBody,
                     DeviceCode = authorization.DeviceCode!,
-                }, cancellationToken);
+                }, attempt.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                answer = null; // the HTTP timeout: a stalled connection, not the user's Ctrl-C
+                answer = null; // the poll's timeout: a stalled connection, not the user's Ctrl-C
             }
 
             if (answer is null || IsTransient(answer))
