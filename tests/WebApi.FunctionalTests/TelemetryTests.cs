@@ -17,7 +17,7 @@ public sealed class TelemetryTests(TelemetryTests.TracedApiFactory factory) : IC
 {
     public sealed class TracedApiFactory() : AkuaApiFactory(() => new SqliteTestDatabase())
     {
-        public List<Activity> Spans { get; } = [];
+        public LockedList<Activity> Spans { get; } = new();
 
         protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
         {
@@ -28,13 +28,7 @@ public sealed class TelemetryTests(TelemetryTests.TracedApiFactory factory) : IC
         }
     }
 
-    private List<Activity> Snapshot()
-    {
-        lock (factory.Spans)
-        {
-            return [.. factory.Spans];
-        }
-    }
+    private List<Activity> Snapshot() => factory.Spans.Snapshot();
 
     [Fact]
     public async Task Requests_use_cases_and_queries_are_spans_without_a_secret_in_any_attribute()

@@ -99,7 +99,26 @@ public sealed class TraceBudgetSamplerTests
         Assert.True(Kept(sampler)); // the one trace of the second is still there for a request
     }
 
+    [Fact]
+    public void A_caller_s_flag_is_decided_by_the_budget_and_spans_inside_a_request_follow_it()
+    {
+        var time = new FakeTimeProvider();
+        var sampler = TraceBudgetSampler.Default(1, time);
+        var remote = (ActivityTraceFlags flags) => new SamplingParameters(
+            new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), flags, isRemote: true),
+            default, "GET /v1/auth/whoami", ActivityKind.Server);
+
+        Assert.Equal(SamplingDecision.RecordAndSample, sampler.ShouldSample(remote(ActivityTraceFlags.None)).Decision); // the budget's
+        Assert.Equal(SamplingDecision.Drop, sampler.ShouldSample(remote(ActivityTraceFlags.Recorded)).Decision); // spent: the flag buys nothing
+        var inside = (ActivityTraceFlags flags) => new SamplingParameters(
+            new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), flags), default, "SELECT", ActivityKind.Client);
+        Assert.Equal(SamplingDecision.RecordAndSample, sampler.ShouldSample(inside(ActivityTraceFlags.Recorded)).Decision);
+        Assert.Equal(SamplingDecision.Drop, sampler.ShouldSample(inside(ActivityTraceFlags.None)).Decision);
+    }
+
     [Theory]
+    [InlineData(0.0001)]
+    [InlineData(2_000_000)]
     [InlineData(0)]
     [InlineData(-1)]
     [InlineData(double.NaN)]

@@ -15,8 +15,8 @@ internal sealed class TracingBehavior<TMessage, TResponse> : IPipelineBehavior<T
 
     public ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
-        // Only inside a trace the sampler kept: a request it left out has no activity, and a use case must not start
-        // a trace of its own there (nor cost nearly every request at full load, with the default sampler; ADR 0023).
+        // Only inside a trace the sampler kept: a request it left out has no recorded activity, and a use case must
+        // not start a trace of its own there (nor cost nearly every request at full load; ADR 0023).
         var activity = Activity.Current is { Recorded: true } ? AkuaTracing.Source.StartActivity(Name) : null;
         return activity is null ? next(message, cancellationToken) : TracedAsync(activity, message, next, cancellationToken);
     }
