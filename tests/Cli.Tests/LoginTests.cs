@@ -171,4 +171,34 @@ public sealed class FlakyNetworkLoginTests(RelayedServerFixture server) : IClass
         Assert.Contains("Back in contact", result.Err, StringComparison.Ordinal);
         Assert.Equal(200, await server.WhoAmIStatusAsync((await cnap.RunAsync("auth", "token")).Expect(ExitCodes.Ok).Out.Trim()));
     }
+
+    /// <summary>
+    /// The worst the link can do: the poll after the approval reaches the server, which hands over the token and
+    /// spends the code, and the answer never comes back. The next poll is told the code was used; the CLI says what
+    /// happened and that logging in again mends it, not "invalid_grant".
+    /// </summary>
+    [Fact]
+    public async Task A_token_lost_on_the_way_back_is_explained_and_the_login_can_be_run_again()
+    {
+        var (email, _) = await server.SignUpAsync();
+        using var cnap = new Cnap(server.Relay.Url);
+        var err = new ConcurrentStringWriter();
+
+        var login = cnap.RunAsync(["auth", "login", "--no-browser"], TestContext.Current.CancellationToken, err);
+        var code = await LoginTests.WaitForCodeAsync(err, login);
+        var browser = await BrowserSession.SignInAsync(BrowserSession.CookieClient(server.BaseAddress), email, ServerFixture.Password);
+        await browser.DecideAsync(code, approve: true);
+        server.Relay.LoseAnswers(); // at once: the next poll, seconds away, is the one that gets the token
+        while (!err.ToString().Contains("Lost contact", StringComparison.Ordinal) && !login.IsCompleted)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        server.Relay.Restore();
+        var result = (await login.WaitAsync(TimeSpan.FromSeconds(90), TestContext.Current.CancellationToken)).Expect(ExitCodes.Retryable);
+        Assert.True(server.Relay.Dropped > 0, "no answer was dropped: the test proved nothing");
+        Assert.Contains("answer was lost", result.Err, StringComparison.Ordinal);
+        Assert.Contains("cnap auth login again", result.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("invalid_grant", result.Err, StringComparison.Ordinal);
+    }
 }

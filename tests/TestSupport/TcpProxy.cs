@@ -8,7 +8,8 @@ namespace Akua.TestSupport;
 /// A loopback TCP forwarder a test can break: between a server and its database (cut it off without stopping a
 /// shared database server), or between a client and a server (the CLI's link). <see cref="Cut"/> resets every
 /// open connection and refuses new ones, <see cref="Stall"/> resets them and then takes new ones and never
-/// answers (a black-holed network), <see cref="Restore"/> mends it.
+/// answers (a black-holed network), <see cref="LoseAnswers"/> lets requests through and drops what comes back (a
+/// link that fails after the server did the work), <see cref="Restore"/> mends it.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
@@ -19,6 +20,7 @@ public sealed class TcpProxy : IAsyncDisposable
     private readonly Task _accepting;
     private volatile bool _cut;
     private volatile bool _stalled;
+    private volatile bool _losingAnswers;
     private int _dropped;
 
     /// <param name="target">Where connections go; may be set later (a server that needs the proxy's address to start).</param>
@@ -64,8 +66,12 @@ public sealed class TcpProxy : IAsyncDisposable
         Cut();
     }
 
+    /// <summary>Forwards what clients send and drops what the target answers, until <see cref="Restore"/>.</summary>
+    public void LoseAnswers() => _losingAnswers = true;
+
     public void Restore()
     {
+        _losingAnswers = false;
         _cut = false;
         _stalled = false;
         while (_held.TryTake(out var held))
@@ -150,7 +156,7 @@ public sealed class TcpProxy : IAsyncDisposable
             var target = Target ?? throw new InvalidOperationException("The proxy has no target yet.");
             await outbound.ConnectAsync(target.Host, target.Port, _stop.Token);
             var a = inbound.GetStream().CopyToAsync(outbound.GetStream(), _stop.Token);
-            var b = outbound.GetStream().CopyToAsync(inbound.GetStream(), _stop.Token);
+            var b = AnswerAsync(outbound.GetStream(), inbound.GetStream());
             await Task.WhenAny(a, b);
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
@@ -162,6 +168,21 @@ public sealed class TcpProxy : IAsyncDisposable
             _open.TryRemove(outbound, out _);
             inbound.Dispose();
             outbound.Dispose();
+        }
+    }
+
+    private async Task AnswerAsync(NetworkStream from, NetworkStream to)
+    {
+        var buffer = new byte[16 * 1024];
+        for (int read; (read = await from.ReadAsync(buffer, _stop.Token)) > 0;)
+        {
+            if (_losingAnswers)
+            {
+                Interlocked.Increment(ref _dropped);
+                continue;
+            }
+
+            await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
         }
     }
 }

@@ -300,6 +300,7 @@ internal static class AuthCommands
         var deadline = DateTimeOffset.UtcNow.AddSeconds(authorization.ExpiresIn ?? 900);
         var wait = interval;
         var failures = 0;
+        var answerLost = false; // a poll the server may have answered with the token
         while (DateTimeOffset.UtcNow + wait < deadline)
         {
             await Task.Delay(wait, cancellationToken);
@@ -320,10 +321,12 @@ internal static class AuthCommands
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 answer = null; // the poll's timeout: a stalled connection, not the user's Ctrl-C
+                answerLost = true;
             }
 
             if (answer is null || IsTransient(answer))
             {
+                answerLost |= answer?.ErrorType == ResponseErrorType.Exception; // a reset may come after the server answered
                 failures++;
                 wait = TimeSpan.FromSeconds(Math.Min(60, interval.TotalSeconds * Math.Pow(2, Math.Min(failures, 6))));
                 if (failures == 1)
@@ -357,6 +360,10 @@ internal static class AuthCommands
                     throw new CliException(ExitCodes.Error, "The login was denied in the browser.");
                 case "expired_token":
                     throw new CliException(ExitCodes.Error, "The code expired before it was approved. Run cnap auth login again.");
+                case "invalid_grant" when answerLost:
+                    // The code is spent: a poll that timed out reached the server after the approval, and its answer,
+                    // the token, was lost on the way back.
+                    throw new CliException(ExitCodes.Retryable, "The login was approved, but its answer was lost with the connection. Run cnap auth login again.");
                 default:
                     ThrowIfFailed(context, answer, "finish the login");
                     break;
