@@ -157,7 +157,8 @@ public static class Telemetry
         return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var rate)
             && rate is >= TraceBudgetSampler.MinTracesPerSecond and <= TraceBudgetSampler.MaxTracesPerSecond
             ? rate
-            : throw new StartupException($"{TracesPerSecondKey} must be a number of traces a second from 0.001 to 1000000 (10 by default), not '{text}'; OTEL_TRACES_SAMPLER=parentbased_always_off keeps none.");
+            : throw new StartupException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{TracesPerSecondKey} must be a number of traces a second from {TraceBudgetSampler.MinTracesPerSecond} to {TraceBudgetSampler.MaxTracesPerSecond} ({DefaultTracesPerSecond} by default), not '{text}'; OTEL_TRACES_SAMPLER=parentbased_always_off keeps none."));
     }
 
     /// <summary>
