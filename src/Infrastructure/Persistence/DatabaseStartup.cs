@@ -34,7 +34,7 @@ public sealed partial class DatabaseStartup(AkuaDbContext db, DatabaseOptions op
     {
         if (options.Provider == DatabaseProvider.Sqlite)
         {
-            EnsureSqliteFolder();
+            EnsureSqliteFile();
         }
         else
         {
@@ -42,7 +42,12 @@ public sealed partial class DatabaseStartup(AkuaDbContext db, DatabaseOptions op
         }
 
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
-        await db.Database.MigrateAsync(cancellationToken);
+        if (pending.Count > 0)
+        {
+            // Only then: migrating builds the history table's model and its script even when nothing is pending.
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+
         if (options.Provider == DatabaseProvider.Sqlite)
         {
             // Readers do not block the writer, and the writer does not block readers.
@@ -65,7 +70,11 @@ public sealed partial class DatabaseStartup(AkuaDbContext db, DatabaseOptions op
         }
     }
 
-    private void EnsureSqliteFolder()
+    /// <summary>
+    /// The folder, and an empty database file in it: EF Core asks whether a database exists by opening it read-only,
+    /// which on a new file fails with an exception (twice per start, each a few dozen milliseconds when cold).
+    /// </summary>
+    private void EnsureSqliteFile()
     {
         var dataSource = new SqliteConnectionStringBuilder(options.ConnectionString).DataSource;
         var folder = Path.GetDirectoryName(Path.GetFullPath(dataSource));
@@ -73,6 +82,9 @@ public sealed partial class DatabaseStartup(AkuaDbContext db, DatabaseOptions op
         {
             Directory.CreateDirectory(folder);
         }
+
+        using var connection = new SqliteConnection(options.ConnectionString);
+        connection.Open(); // creates the file, unless the connection string says otherwise (Mode=ReadWrite)
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database ({Provider}) is up to date; {Applied} migration(s) applied")]

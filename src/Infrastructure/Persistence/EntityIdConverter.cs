@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Akua.Infrastructure.Persistence;
 
 /// <summary>Stores a strongly typed id as its Guid (uuid / uniqueidentifier / TEXT).</summary>
-internal sealed class EntityIdConverter<TId>() : ValueConverter<TId, Guid>(id => id.Value, value => FromGuid(value))
+public sealed class EntityIdConverter<TId>() : ValueConverter<TId, Guid>(id => id.Value, value => FromGuid(value))
     where TId : struct, IEntityId<TId>
 {
     // Expression trees cannot call static abstract members directly; this plain method can.
@@ -11,6 +11,6 @@ internal sealed class EntityIdConverter<TId>() : ValueConverter<TId, Guid>(id =>
 }
 
 /// <summary>SQLite has no time type that orders; Unix milliseconds in an INTEGER do.</summary>
-internal sealed class UnixMillisecondsConverter() : ValueConverter<DateTimeOffset, long>(
+public sealed class UnixMillisecondsConverter() : ValueConverter<DateTimeOffset, long>(
     t => t.ToUnixTimeMilliseconds(),
     v => DateTimeOffset.FromUnixTimeMilliseconds(v));
