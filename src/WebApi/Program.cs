@@ -1,6 +1,7 @@
 using Akua.Application;
 using Akua.Application.Common.Security;
 using Akua.Infrastructure;
+using Akua.Infrastructure.Credentials.Revocations;
 using Akua.Infrastructure.Persistence;
 using Akua.Infrastructure.Security;
 using Akua.WebApi.Authentication;
@@ -286,6 +287,10 @@ if (args.Contains("rewrap-keyring", StringComparer.Ordinal))
     }
 }
 
+// Beside the server's start (its pipeline, its listener), not before it: the revocation feed's first read, which
+// readiness waits for, and then the key ring's first load, which only a browser page or a new signing key needs.
+_ = app.Services.GetRequiredService<RevocationFeedPoller>().StartFirstRead();
+_ = DataProtectionSetup.PreloadKeyRing(app.Services);
 await app.RunAsync();
 return 0;
 

@@ -24,7 +24,7 @@ namespace Akua.Infrastructure.Security;
 /// </list>
 /// A configured certificate encrypts the keys on SQLite too.
 /// </summary>
-public static class DataProtectionSetup
+public static partial class DataProtectionSetup
 {
     public const string CertificatePathKey = "DataProtection:CertificatePath";
     public const string CertificatePasswordKey = "DataProtection:CertificatePassword";
@@ -55,8 +55,44 @@ public static class DataProtectionSetup
         services.AddSingleton(sp => KeyRingLocation.For(sp.GetRequiredService<DatabaseOptions>(), sp.GetRequiredService<IHostEnvironment>(), certificate is not null || !requireEncryption));
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(options =>
             options.XmlRepository = sp.GetRequiredService<KeyRingLocation>().Repository(sp)));
+
+        // Data Protection's own hosted service loads the key ring synchronously as the host starts, so the server's
+        // pipeline is built only after it (a third of a second on a new database, of a start that must stay under
+        // two): the host loads it beside that instead (PreloadKeyRing).
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            if (services[i].ServiceType == typeof(IHostedService) && services[i].ImplementationType?.FullName == DataProtectionHostedService)
+            {
+                services.RemoveAt(i);
+            }
+        }
+
         return services;
     }
+
+    /// <summary>The framework's hosted service that loads the key ring at start-up, replaced by <see cref="PreloadKeyRing"/>.</summary>
+    public const string DataProtectionHostedService = "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService";
+
+    /// <summary>
+    /// Loads (on a new database: creates) the key ring on a thread of its own while the server starts, as Data
+    /// Protection's own hosted service would before it; a request that needs the ring first waits for it. The
+    /// database must be ready: the folder key ring looks there once for keys an earlier version kept.
+    /// </summary>
+    public static Task PreloadKeyRing(IServiceProvider services) => Task.Run(() =>
+    {
+        try
+        {
+            services.GetRequiredService<Microsoft.AspNetCore.DataProtection.KeyManagement.Internal.IKeyRingProvider>().GetCurrentKeyRing();
+        }
+        catch (Exception e)
+        {
+            // Not fatal, as with the framework's own preload: the first request that needs the ring tries again.
+            LogPreloadFailed(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DataProtectionSetup)), e);
+        }
+    });
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Loading the Data Protection key ring at start-up failed; the first request that needs it tries again")]
+    private static partial void LogPreloadFailed(ILogger logger, Exception exception);
 
     /// <summary>The certificate at <paramref name="path"/>, or null for none; one that does not load stops the server with one line.</summary>
     private static X509Certificate2? LoadCertificate(string? path, string? password, string setting)

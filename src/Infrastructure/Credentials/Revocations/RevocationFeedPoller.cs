@@ -34,6 +34,23 @@ public sealed partial class RevocationFeedPoller(
         }
     }
 
+    /// <summary>
+    /// The first read, on a thread of its own: the host starts it beside the server's start (pipeline, listener), so
+    /// readiness, which waits for a read, need not wait for the hosted loop's first turn as well. A failure is the
+    /// loop's to retry.
+    /// </summary>
+    public Task StartFirstRead() => Task.Run(async () =>
+    {
+        try
+        {
+            await PollAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            LogPollFailed(logger, e);
+        }
+    });
+
     private async Task<int> ReadAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
