@@ -55,7 +55,6 @@ public sealed partial class RetentionService(
 {
     public const string LeaseName = "retention";
 
-
     /// <summary>One pass, if this node holds the lease: what it deleted per table (null when another node holds it).</summary>
     public async Task<IReadOnlyDictionary<string, int>?> PruneAsync(CancellationToken cancellationToken)
     {
